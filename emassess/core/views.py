@@ -1,0 +1,56 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+
+from emassess.core.access import membership_of, role_required
+from emassess.orgs.models import Membership
+from emassess.orgs.selectors import direct_report_list, manager_list, role_anniversary, team_summary_list
+
+HOME_OF_ROLE = {
+    Membership.Role.MANAGER: "manager_home",
+    Membership.Role.REPORT: "report_home",
+    Membership.Role.HR: "organisation_home",
+    Membership.Role.ORG_ADMIN: "organisation_home",
+}
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each person to the place their role works from."""
+    membership = membership_of(request.user)
+    if membership is not None:
+        return redirect(HOME_OF_ROLE[membership.role])
+    if request.user.is_staff:
+        return redirect("admin:index")
+    return render(request, "core/no_membership.html", status=403)
+
+
+@role_required(Membership.Role.MANAGER)
+def manager_home(request: HttpRequest) -> HttpResponse:
+    membership = request.membership
+    today = timezone.localdate()
+    started = membership.manager_role_started_on
+    context = {
+        "months_in_role": membership.months_in_role(today),
+        "one_year_on": role_anniversary(started) if started else None,
+        "direct_reports": direct_report_list(manager=membership),
+        "today": today,
+    }
+    return render(request, "core/manager_home.html", context)
+
+
+@role_required(Membership.Role.REPORT)
+def report_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/report_home.html")
+
+
+@role_required(Membership.Role.HR, Membership.Role.ORG_ADMIN)
+def organisation_home(request: HttpRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    context = {
+        "teams": team_summary_list(organisation=organisation),
+        "managers": manager_list(organisation=organisation),
+        "today": timezone.localdate(),
+    }
+    return render(request, "core/organisation_home.html", context)

@@ -1,0 +1,120 @@
+"""Organisations, their teams, and the place each person holds in one."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (try e.g. Europe/London).")
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=120, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    class Kind(models.TextChoices):
+        # Seed 004: the TLM role is seen more often on infrastructure teams, whose
+        # customers are other engineers.
+        INFRASTRUCTURE = "infrastructure", "Infrastructure"
+        PLATFORM = "platform", "Platform"
+        PRODUCT = "product", "Product"
+        DATA = "data", "Data and ML"
+        OTHER = "other", "Other"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRODUCT)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_name_unique_in_org"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"
+
+
+class Membership(models.Model):
+    """A person's place in their organisation: one organisation per person."""
+
+    class Role(models.TextChoices):
+        MANAGER = "manager", "Manager"
+        REPORT = "report", "Report"
+        HR = "hr", "HR"
+        ORG_ADMIN = "org_admin", "Org admin"
+
+    class ManagerRole(models.TextChoices):
+        EM = "em", "Engineering manager"
+        TLM = "tlm", "Tech lead manager"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="memberships")
+    reports_to = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="direct_reports"
+    )
+    manager_role = models.CharField(
+        max_length=10, choices=ManagerRole.choices, blank=True, help_text="Managers only: the role they hold."
+    )
+    manager_role_started_on = models.DateField(
+        null=True, blank=True, help_text="Managers only: when they started their current EM or TLM role."
+    )
+
+    class Meta:
+        ordering = ["organisation", "user__email"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="manager") | models.Q(manager_role="", manager_role_started_on=None),
+                name="manager_role_only_for_managers",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} - {self.get_role_display()} at {self.organisation}"
+
+    def clean(self) -> None:
+        if self.team_id and self.team.organisation_id != self.organisation_id:
+            raise ValidationError({"team": "The team must belong to the same organisation."})
+        if self.reports_to_id and self.reports_to.organisation_id != self.organisation_id:
+            raise ValidationError({"reports_to": "People can only report to someone in their organisation."})
+        if self.role == self.Role.MANAGER and not self.manager_role:
+            raise ValidationError({"manager_role": "Say whether this manager is an EM or a TLM."})
+        if self.role != self.Role.MANAGER and (self.manager_role or self.manager_role_started_on):
+            raise ValidationError({"manager_role": "Only managers have an EM or TLM role."})
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role == self.Role.MANAGER
+
+    @property
+    def sees_organisation(self) -> bool:
+        return self.role in (self.Role.HR, self.Role.ORG_ADMIN)
+
+    def months_in_role(self, today: datetime.date) -> int | None:
+        """Whole months since the manager role started, or None when not recorded."""
+        start = self.manager_role_started_on
+        if start is None:
+            return None
+        months = (today.year - start.year) * 12 + (today.month - start.month)
+        if today.day < start.day:
+            months -= 1
+        return max(months, 0)

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from emassess.accounts.forms import EmailAuthenticationForm
+from emassess.core import views as core_views
+from emassess.framework import views as framework_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("manager/", core_views.manager_home, name="manager_home"),
+    path("report/", core_views.report_home, name="report_home"),
+    path("organisation/", core_views.organisation_home, name="organisation_home"),
+    path("framework/", framework_views.guide, name="framework_guide"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = "emassess administration"
+admin.site.site_title = "emassess admin"
