@@ -15,13 +15,13 @@ ANY_ROLE = tuple(Membership.Role.values)
 
 
 def membership_of(user) -> Membership | None:
-    """The active person's membership, or None (anonymous users, superusers without one)."""
+    """The person's membership with its organisation and team, or None (anonymous users,
+    superusers without one). Fetched once per request and kept on the user object."""
     if not user.is_authenticated:
         return None
-    try:
-        return user.membership
-    except Membership.DoesNotExist:
-        return None
+    if not hasattr(user, "_membership_cache"):
+        user._membership_cache = Membership.objects.select_related("organisation", "team").filter(user=user).first()
+    return user._membership_cache
 
 
 def role_required(*roles: str) -> Callable:

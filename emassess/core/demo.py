@@ -57,14 +57,31 @@ DEMO_ORGANISATIONS = (
             ("admin@acme.test", "Adam Osei", Role.ORG_ADMIN),
         ),
         managers=(
-            DemoManager("tlm@acme.test", "Tomás Lindqvist", "Platform Infrastructure", TLM, 13,
-                        ("Ines Duarte", "Oskar Berg", "Wen Li")),
-            DemoManager("em@acme.test", "Emma Moreau", "Checkout", EM, 30,
-                        ("Sam Patel", "Julia Novak", "Kwame Mensah", "Lucia Romero", "Ben Carter", "Aiko Tanaka")),
-            DemoManager("priya@acme.test", "Priya Nair", "Data Platform", EM, 5,
-                        ("Daniel Weiss", "Fatima Zahra", "Leo Rossi", "Mia Jensen")),
-            DemoManager("marco@acme.test", "Marco Bianchi", "Mobile", TLM, 11,
-                        ("Nora Haddad", "Tom Byrne")),
+            DemoManager(
+                "tlm@acme.test",
+                "Tomás Lindqvist",
+                "Platform Infrastructure",
+                TLM,
+                13,
+                ("Ines Duarte", "Oskar Berg", "Wen Li"),
+            ),
+            DemoManager(
+                "em@acme.test",
+                "Emma Moreau",
+                "Checkout",
+                EM,
+                30,
+                ("Sam Patel", "Julia Novak", "Kwame Mensah", "Lucia Romero", "Ben Carter", "Aiko Tanaka"),
+            ),
+            DemoManager(
+                "priya@acme.test",
+                "Priya Nair",
+                "Data Platform",
+                EM,
+                5,
+                ("Daniel Weiss", "Fatima Zahra", "Leo Rossi", "Mia Jensen"),
+            ),
+            DemoManager("marco@acme.test", "Marco Bianchi", "Mobile", TLM, 11, ("Nora Haddad", "Tom Byrne")),
         ),
     ),
     DemoOrganisation(
@@ -77,10 +94,22 @@ DEMO_ORGANISATIONS = (
             ("admin@globex.test", "Gil Amar", Role.ORG_ADMIN),
         ),
         managers=(
-            DemoManager("lena@globex.test", "Lena Fischer", "Search", EM, 20,
-                        ("Raj Iyer", "Chloe Martin", "Pedro Alves", "Hannah Kim", "Ivan Petrov")),
-            DemoManager("kai@globex.test", "Kai Nakamura", "Core Infrastructure", TLM, 8,
-                        ("Zoe Walsh", "Omar Farouk", "Eva Lund")),
+            DemoManager(
+                "lena@globex.test",
+                "Lena Fischer",
+                "Search",
+                EM,
+                20,
+                ("Raj Iyer", "Chloe Martin", "Pedro Alves", "Hannah Kim", "Ivan Petrov"),
+            ),
+            DemoManager(
+                "kai@globex.test",
+                "Kai Nakamura",
+                "Core Infrastructure",
+                TLM,
+                8,
+                ("Zoe Walsh", "Omar Farouk", "Eva Lund"),
+            ),
         ),
     ),
 )
@@ -141,7 +170,9 @@ def load_demo(*, today: datetime.date) -> list[DemoLogin]:
                 },
             )
             role_name = Membership.ManagerRole(manager.manager_role).label
-            logins.append(DemoLogin(manager.email, f"{role_name} at {spec.name}, {manager.months_in_role} months in role"))
+            logins.append(
+                DemoLogin(manager.email, f"{role_name} at {spec.name}, {manager.months_in_role} months in role")
+            )
             for report_name in manager.reports:
                 report = _user(_email_for(report_name, spec.slug), report_name)
                 Membership.objects.get_or_create(

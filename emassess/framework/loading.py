@@ -136,24 +136,37 @@ def load_framework(content: dict[str, Any], *, overwrite: bool = False) -> LoadR
     sources = {}
     for item in content["sources"]:
         sources[item["slug"]], _ = upsert(
-            m.Source, "sources", "slug", item["slug"],
+            m.Source,
+            "sources",
+            "slug",
+            item["slug"],
             {"title": item["title"], "author": item.get("author", ""), "url": item.get("url", "")},
         )
 
     areas = {}
     for order, item in enumerate(content["focus_areas"]):
         areas[item["slug"]], _ = upsert(
-            m.FocusArea, "focus areas", "slug", item["slug"],
+            m.FocusArea,
+            "focus areas",
+            "slug",
+            item["slug"],
             {"name": item["name"], "description": item["description"], "order": order},
         )
 
     for order, item in enumerate(content["archetypes"]):
         archetype, written = upsert(
-            m.Archetype, "archetypes", "slug", item["slug"],
+            m.Archetype,
+            "archetypes",
+            "slug",
+            item["slug"],
             {
-                "name": item["name"], "kind": item["kind"], "summary": item["summary"],
-                "description": item["description"], "watch_out": item["watch_out"],
-                "source": sources[item["source"]], "order": order,
+                "name": item["name"],
+                "kind": item["kind"],
+                "summary": item["summary"],
+                "description": item["description"],
+                "watch_out": item["watch_out"],
+                "source": sources[item["source"]],
+                "order": order,
             },
         )
         if written:
@@ -165,20 +178,32 @@ def load_framework(content: dict[str, Any], *, overwrite: bool = False) -> LoadR
 
     for order, item in enumerate(checklist["items"]):
         upsert(
-            m.TlmChecklistItem, "checklist items", "slug", item["slug"],
+            m.TlmChecklistItem,
+            "checklist items",
+            "slug",
+            item["slug"],
             {
-                "statement": item["statement"], "explanation": item["explanation"],
-                "source": sources[item.get("source", "seed-004")], "order": order,
+                "statement": item["statement"],
+                "explanation": item["explanation"],
+                "source": sources[item.get("source", "seed-004")],
+                "order": order,
             },
         )
 
     anti_patterns = {}
     for order, item in enumerate(content["anti_patterns"]):
         anti_pattern, written = upsert(
-            m.AntiPattern, "anti-patterns", "slug", item["slug"],
+            m.AntiPattern,
+            "anti-patterns",
+            "slug",
+            item["slug"],
             {
-                "name": item["name"], "summary": item["summary"], "description": item["description"],
-                "root_cause": item["root_cause"], "source": sources[item["source"]], "order": order,
+                "name": item["name"],
+                "summary": item["summary"],
+                "description": item["description"],
+                "root_cause": item["root_cause"],
+                "source": sources[item["source"]],
+                "order": order,
             },
         )
         anti_patterns[item["slug"]] = anti_pattern
@@ -191,10 +216,17 @@ def load_framework(content: dict[str, Any], *, overwrite: bool = False) -> LoadR
 
     for order, item in enumerate(content["practices"]):
         practice, written = upsert(
-            m.Practice, "practices", "slug", item["slug"],
+            m.Practice,
+            "practices",
+            "slug",
+            item["slug"],
             {
-                "name": item["name"], "kind": item["kind"], "summary": item["summary"],
-                "how": item["how"], "source": sources[item["source"]], "order": order,
+                "name": item["name"],
+                "kind": item["kind"],
+                "summary": item["summary"],
+                "how": item["how"],
+                "source": sources[item["source"]],
+                "order": order,
             },
         )
         if written:
@@ -202,13 +234,19 @@ def load_framework(content: dict[str, Any], *, overwrite: bool = False) -> LoadR
 
     for order, item in enumerate(content["step_back_questions"]):
         upsert(
-            m.StepBackQuestion, "step-back questions", "slug", item["slug"],
+            m.StepBackQuestion,
+            "step-back questions",
+            "slug",
+            item["slug"],
             {"question": item["question"], "why": item["why"], "order": order},
         )
 
     for order, item in enumerate(content.get("reflection_questions", [])):
         upsert(
-            m.ReflectionQuestion, "reflection questions", "slug", item["slug"],
+            m.ReflectionQuestion,
+            "reflection questions",
+            "slug",
+            item["slug"],
             {"question": item["question"], "source": sources[item["source"]], "order": order},
         )
 

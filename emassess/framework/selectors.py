@@ -31,9 +31,7 @@ def framework_guide() -> FrameworkGuide:
             )
         ),
         checklist=list(m.TlmChecklistItem.objects.all()),
-        anti_patterns=list(
-            m.AntiPattern.objects.select_related("source").prefetch_related("signals", "practices")
-        ),
+        anti_patterns=list(m.AntiPattern.objects.select_related("source").prefetch_related("signals", "practices")),
         practices=list(m.Practice.objects.select_related("source").prefetch_related("counters")),
         step_back_questions=list(m.StepBackQuestion.objects.all()),
         reflection_questions=list(m.ReflectionQuestion.objects.select_related("source")),

@@ -1,0 +1,126 @@
+"""Shared fixtures. The cast, after healthchecks' tests:
+
+- Alice manages a product team at Acme; Bob is one of her reports.
+- Carol is another manager at Acme: she must never see Alice's things.
+- Hana is HR at Acme and Adam its org admin.
+- Gina is HR at Globex: nothing of Acme is hers to see.
+- Sue is a superuser with no organisation.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+
+from emassess.accounts.models import User
+from emassess.celery import app as celery_app
+from emassess.framework.loading import load_framework, read_content
+from emassess.orgs.models import Membership, Organisation
+from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _celery_eager():
+    """Tasks queued by code under test run in-process, even when CI sets a real broker URL;
+    the tests marked `worker` talk to a real worker through the broker explicitly."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def framework(db):
+    """The real framework content, loaded as `make run` loads it."""
+    return load_framework(read_content())
+
+
+@dataclass
+class Cast:
+    acme: Organisation
+    globex: Organisation
+    alice: Membership
+    bob: Membership
+    carol: Membership
+    hana: Membership
+    adam: Membership
+    gina: Membership
+    sue: User
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    acme = factories.OrganisationFactory(name="Acme", slug="acme")
+    globex = factories.OrganisationFactory(name="Globex", slug="globex")
+    alice = factories.ManagerFactory(user__email="alice@acme.test", user__full_name="Alice Able", organisation=acme)
+    carol = factories.ManagerFactory(
+        user__email="carol@acme.test",
+        user__full_name="Carol Cole",
+        organisation=acme,
+        manager_role=Membership.ManagerRole.TLM,
+    )
+    bob = factories.MembershipFactory(
+        user__email="bob@acme.test", user__full_name="Bob Brown", organisation=acme, team=alice.team, reports_to=alice
+    )
+    hana = factories.MembershipFactory(user__email="hana@acme.test", organisation=acme, role=Membership.Role.HR)
+    adam = factories.MembershipFactory(user__email="adam@acme.test", organisation=acme, role=Membership.Role.ORG_ADMIN)
+    gina = factories.MembershipFactory(user__email="gina@globex.test", organisation=globex, role=Membership.Role.HR)
+    factories.ManagerFactory(user__email="gus@globex.test", organisation=globex)
+    sue = User.objects.create_superuser(email="sue@emassess.test", password=factories.PASSWORD)
+    return Cast(acme, globex, alice, bob, carol, hana, adam, gina, sue)
+
+
+# Browser tests: run when Chromium is installed, say so plainly when they are skipped,
+# and fail the run instead when EMASSESS_REQUIRE_BROWSER=1 (CI sets it).
+CHROMIUM = os.environ.get("EMASSESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+BROWSER_REQUIRED = os.environ.get("EMASSESS_REQUIRE_BROWSER") == "1"
+_skipped_browser_tests: list[str] = []
+
+
+def chromium_available() -> bool:
+    return os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)
+
+
+def pytest_collection_modifyitems(config, items):
+    if chromium_available():
+        return
+    skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_runtest_logreport(report):
+    if report.skipped and "browser" in report.keywords and report.when in ("setup", "call"):
+        _skipped_browser_tests.append(report.nodeid)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _skipped_browser_tests and BROWSER_REQUIRED:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not _skipped_browser_tests:
+        return
+    count = len(_skipped_browser_tests)
+    if BROWSER_REQUIRED:
+        terminalreporter.write_line(
+            f"FAILED: {count} browser test(s) were skipped, and EMASSESS_REQUIRE_BROWSER=1 forbids it "
+            f"(Chromium looked for at {CHROMIUM}).",
+            red=True,
+        )
+    else:
+        terminalreporter.write_line(
+            f"NOTE: {count} browser test(s) SKIPPED: Chromium not found at {CHROMIUM} "
+            "(install it with `apt-get install chromium` to run them).",
+            yellow=True,
+        )

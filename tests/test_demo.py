@@ -1,0 +1,89 @@
+"""The demo organisations that `make run` loads."""
+
+import datetime
+
+import pytest
+from django.contrib.auth import authenticate
+from django.core.management import call_command
+
+from emassess.accounts.models import User
+from emassess.core.demo import DEMO_PASSWORD, load_demo, months_before
+from emassess.orgs.models import Membership, Organisation, Team
+
+TODAY = datetime.date(2026, 11, 21)
+
+
+@pytest.fixture
+def demo(db):
+    return load_demo(today=TODAY)
+
+
+def test_the_promised_logins_exist_with_their_roles(demo):
+    roles = dict(Membership.objects.values_list("user__email", "role"))
+    assert roles["hr@acme.test"] == Membership.Role.HR
+    assert roles["admin@acme.test"] == Membership.Role.ORG_ADMIN
+    assert roles["tlm@acme.test"] == Membership.Role.MANAGER
+    assert roles["em@acme.test"] == Membership.Role.MANAGER
+    assert roles["hr@globex.test"] == Membership.Role.HR
+    assert Membership.objects.get(user__email="tlm@acme.test").organisation.name == "Acme"
+    assert Membership.objects.get(user__email="hr@globex.test").organisation.name == "Globex"
+
+
+def test_the_tlm_started_thirteen_months_ago(demo):
+    tlm = Membership.objects.get(user__email="tlm@acme.test")
+    assert tlm.manager_role == Membership.ManagerRole.TLM
+    assert tlm.manager_role_started_on == datetime.date(2025, 10, 21)
+    assert tlm.months_in_role(TODAY) == 13
+    assert Membership.objects.get(user__email="em@acme.test").manager_role == Membership.ManagerRole.EM
+
+
+def test_acme_has_several_managers_and_reports_in_at_least_three_teams(demo):
+    acme = Organisation.objects.get(slug="acme")
+    assert Team.objects.filter(organisation=acme, memberships__role=Membership.Role.MANAGER).distinct().count() >= 3
+    assert acme.memberships.filter(role=Membership.Role.MANAGER).count() >= 4
+    assert acme.memberships.filter(role=Membership.Role.REPORT).count() >= 6
+    assert Organisation.objects.get(slug="globex").memberships.filter(role=Membership.Role.MANAGER).exists()
+
+
+def test_every_demo_login_works_with_the_demo_password(demo):
+    for login in demo:
+        assert authenticate(username=login.email, password=DEMO_PASSWORD) is not None, login.email
+
+
+def test_loading_twice_duplicates_nothing(demo):
+    counts = (User.objects.count(), Membership.objects.count(), Team.objects.count(), Organisation.objects.count())
+    load_demo(today=TODAY + datetime.timedelta(days=40))
+    assert (User.objects.count(), Membership.objects.count(), Team.objects.count(), Organisation.objects.count()) == (
+        counts
+    )
+    # A second load leaves what was there alone, start dates included.
+    assert Membership.objects.get(user__email="tlm@acme.test").manager_role_started_on == datetime.date(2025, 10, 21)
+
+
+def test_the_command_prints_the_logins_and_the_password(db, capsys):
+    call_command("load_demo")
+    call_command("load_demo")
+    output = capsys.readouterr().out
+    assert "tlm@acme.test" in output
+    assert "hr@globex.test" in output
+    assert DEMO_PASSWORD in output
+
+
+def test_no_migration_loads_demo_data(db):
+    # The test database is built by the migrations alone.
+    assert not Organisation.objects.exists()
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2026, 11, 21), 13, datetime.date(2025, 10, 21)),
+        (datetime.date(2026, 3, 31), 1, datetime.date(2026, 2, 28)),
+        (datetime.date(2024, 3, 29), 1, datetime.date(2024, 2, 29)),
+        (datetime.date(2026, 1, 15), 1, datetime.date(2025, 12, 15)),
+        (datetime.date(2026, 1, 15), 0, datetime.date(2026, 1, 15)),
+    ],
+)
+def test_months_before(day, months, expected):
+    assert months_before(day, months) == expected

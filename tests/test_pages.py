@@ -1,0 +1,82 @@
+"""What the home pages show, and that they do it in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from emassess.orgs.models import Membership
+from emassess.orgs.selectors import role_anniversary
+from tests import factories
+
+
+def test_manager_home_shows_role_team_and_reports(client, cast):
+    client.force_login(cast.alice.user)
+    page = client.get(reverse("manager_home")).content.decode()
+    assert "Engineering manager" in page
+    assert cast.alice.team.name in page
+    assert "Bob Brown" in page
+    assert "fewer than four" in page
+
+
+def test_report_home_names_their_manager(client, cast):
+    client.force_login(cast.bob.user)
+    page = client.get(reverse("report_home")).content.decode()
+    assert "Alice Able" in page
+
+
+def test_framework_guide_shows_the_content(client, cast, framework):
+    client.force_login(cast.bob.user)
+    page = client.get(reverse("framework_guide")).content.decode()
+    for name in ("Tech Lead EM", "Lead of Leads EM", "Bottleneck Manager", "LGTM Machine", "Weekend Warrior"):
+        assert name in page
+    assert page.count('data-testid="archetype"') == 6
+    assert page.count('data-testid="anti-pattern"') == 4
+
+
+def _add_managers(organisation, count: int) -> None:
+    for _ in range(count):
+        manager = factories.ManagerFactory(organisation=organisation)
+        factories.MembershipFactory(organisation=organisation, team=manager.team, reports_to=manager)
+
+
+@pytest.mark.parametrize("url_name", ["organisation_home", "framework_guide"])
+def test_pages_use_the_same_number_of_queries_however_large_the_organisation(client, cast, framework, url_name):
+    client.force_login(cast.hana.user)
+    _add_managers(cast.acme, 2)
+    client.get(reverse(url_name))  # warm up anything cached per process
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse(url_name))
+    _add_managers(cast.acme, 30)
+    with CaptureQueriesContext(connection) as large:
+        assert client.get(reverse(url_name)).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_organisation_home_queries(client, cast, django_assert_num_queries):
+    client.force_login(cast.hana.user)
+    # savepoint (ATOMIC_REQUESTS), session, user, membership with organisation and team,
+    # teams with their counts, managers with their report counts, release savepoint
+    with django_assert_num_queries(7):
+        client.get(reverse("organisation_home"))
+
+
+@pytest.mark.parametrize(
+    ("started", "expected"),
+    [
+        (datetime.date(2025, 11, 21), datetime.date(2026, 11, 21)),
+        (datetime.date(2024, 2, 29), datetime.date(2025, 2, 28)),
+    ],
+)
+def test_role_anniversary(started, expected):
+    assert role_anniversary(started) == expected
+
+
+def test_months_in_role_counts_whole_months():
+    membership = Membership(manager_role_started_on=datetime.date(2025, 10, 22))
+    assert membership.months_in_role(datetime.date(2026, 11, 21)) == 12
+    assert membership.months_in_role(datetime.date(2026, 11, 22)) == 13
+    assert Membership().months_in_role(datetime.date(2026, 11, 22)) is None
