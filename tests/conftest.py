@@ -78,11 +78,16 @@ def cast(db) -> Cast:
     return Cast(acme, globex, alice, bob, carol, hana, adam, gina, sue)
 
 
-# Browser tests: run when Chromium is installed, say so plainly when they are skipped,
-# and fail the run instead when EMASSESS_REQUIRE_BROWSER=1 (CI sets it).
+# Browser tests run when Chromium is installed and the run says plainly when they were
+# skipped. CI sets EMASSESS_REQUIRE_BROWSER=1 (and EMASSESS_REQUIRE_WORKER=1 where a broker is
+# set) so that skipping them fails the run instead.
 CHROMIUM = os.environ.get("EMASSESS_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-BROWSER_REQUIRED = os.environ.get("EMASSESS_REQUIRE_BROWSER") == "1"
-_skipped_browser_tests: list[str] = []
+REQUIRED_MARKERS = {
+    marker
+    for marker, variable in (("browser", "EMASSESS_REQUIRE_BROWSER"), ("worker", "EMASSESS_REQUIRE_WORKER"))
+    if os.environ.get(variable) == "1"
+}
+_skipped: dict[str, list[str]] = {"browser": [], "worker": []}
 
 
 def chromium_available() -> bool:
@@ -99,28 +104,34 @@ def pytest_collection_modifyitems(config, items):
 
 
 def pytest_runtest_logreport(report):
-    if report.skipped and "browser" in report.keywords and report.when in ("setup", "call"):
-        _skipped_browser_tests.append(report.nodeid)
+    if report.skipped and report.when in ("setup", "call"):
+        for marker, nodeids in _skipped.items():
+            if marker in report.keywords:
+                nodeids.append(report.nodeid)
 
 
 def pytest_sessionfinish(session, exitstatus):
-    if _skipped_browser_tests and BROWSER_REQUIRED:
+    if any(_skipped[marker] for marker in REQUIRED_MARKERS) and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def pytest_terminal_summary(terminalreporter):
-    if not _skipped_browser_tests:
-        return
-    count = len(_skipped_browser_tests)
-    if BROWSER_REQUIRED:
-        terminalreporter.write_line(
-            f"FAILED: {count} browser test(s) were skipped, and EMASSESS_REQUIRE_BROWSER=1 forbids it "
-            f"(Chromium looked for at {CHROMIUM}).",
-            red=True,
-        )
-    else:
-        terminalreporter.write_line(
-            f"NOTE: {count} browser test(s) SKIPPED: Chromium not found at {CHROMIUM} "
-            "(install it with `apt-get install chromium` to run them).",
-            yellow=True,
-        )
+    for marker, nodeids in _skipped.items():
+        if not nodeids:
+            continue
+        if marker in REQUIRED_MARKERS:
+            terminalreporter.write_line(
+                f"FAILED: {len(nodeids)} {marker} test(s) were skipped, and this run requires them.", red=True
+            )
+        elif marker == "browser":
+            terminalreporter.write_line(
+                f"NOTE: {len(nodeids)} browser test(s) SKIPPED: Chromium not found at {CHROMIUM} "
+                "(install it with `apt-get install chromium` to run them).",
+                yellow=True,
+            )
+        else:
+            terminalreporter.write_line(
+                f"NOTE: {len(nodeids)} worker test(s) SKIPPED: set CELERY_BROKER_URL (and a PostgreSQL "
+                "DATABASE_URL) to run them against a real Celery worker.",
+                yellow=True,
+            )
