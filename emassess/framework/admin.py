@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 
 from emassess.framework import models as m
 
@@ -63,6 +64,7 @@ class FocusAreaAdmin(admin.ModelAdmin):
 @admin.register(m.Source)
 class SourceAdmin(admin.ModelAdmin):
     list_display = ["slug", "title", "author"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(m.StepBackQuestion)
