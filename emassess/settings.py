@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "emassess.orgs",
     "emassess.framework",
     "emassess.core",
+    "emassess.assessments",
 ]
 
 MIDDLEWARE = [

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from emassess.accounts.forms import EmailAuthenticationForm
 from emassess.core import views as core_views
@@ -12,6 +12,7 @@ urlpatterns = [
     path("report/", core_views.report_home, name="report_home"),
     path("organisation/", core_views.organisation_home, name="organisation_home"),
     path("framework/", framework_views.guide, name="framework_guide"),
+    path("assessments/", include("emassess.assessments.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

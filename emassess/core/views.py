@@ -3,6 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from emassess.assessments.selectors import draft_of, submitted_list
 from emassess.core.access import membership_of, role_required
 from emassess.orgs.models import Membership
 from emassess.orgs.selectors import direct_report_list, manager_list, role_anniversary, team_summary_list
@@ -36,6 +37,8 @@ def manager_home(request: HttpRequest) -> HttpResponse:
         "one_year_on": role_anniversary(started) if started else None,
         "direct_reports": direct_report_list(manager=membership),
         "today": today,
+        "draft": draft_of(manager=membership),
+        "latest": submitted_list(manager=membership).first(),
     }
     return render(request, "core/manager_home.html", context)
 

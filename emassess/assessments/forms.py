@@ -1,0 +1,87 @@
+"""One form per questionnaire section, built from the version's definition."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from crispy_forms.bootstrap import AppendedText, InlineRadios
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Layout
+from django import forms
+
+MAX_TEXT = 2000  # a draft keeps at most this much of any one typed answer
+
+
+def _field_for(question: dict[str, Any], scale_labels: list[str]) -> forms.Field:
+    kind = question["kind"]
+    common = {"label": question["text"], "help_text": question.get("help", "")}
+    if kind in ("choice", "scenario"):
+        choices = [(option["value"], option["label"]) for option in question["options"]]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == "yes_no":
+        choices = [("yes", question.get("yes_label", "Yes")), ("no", question.get("no_label", "No"))]
+        return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+    if kind == "frequency":
+        choices = list(enumerate(scale_labels))
+        return forms.TypedChoiceField(choices=choices, coerce=int, widget=forms.RadioSelect, **common)
+    if kind == "integer":
+        return forms.IntegerField(min_value=question.get("min", 0), max_value=question.get("max"), **common)
+    if kind == "percent":
+        return forms.IntegerField(min_value=0, max_value=100, **common)
+    if kind == "text":
+        return forms.CharField(
+            required=False,
+            max_length=question.get("max_length", 1000),
+            widget=forms.Textarea(attrs={"rows": 3}),
+            **common,
+        )
+    raise ValueError(f"unknown question kind {kind!r}")
+
+
+def _layout_for(question: dict[str, Any]):
+    if question["kind"] in ("frequency", "yes_no"):
+        return InlineRadios(question["id"])
+    if question["kind"] == "percent":
+        return AppendedText(question["id"], "%", css_class="allocation-input", min="0", max="100")
+    if question["kind"] == "integer":
+        return Field(question["id"], css_class="w-auto")
+    return Field(question["id"])
+
+
+class SectionForm(forms.Form):
+    """The questions of one section. The week's percentages must add up to 100."""
+
+    def __init__(self, *args, section: dict[str, Any], scale_labels: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.section = section
+        for question in section["questions"]:
+            self.fields[question["id"]] = _field_for(question, scale_labels)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(*(_layout_for(question) for question in section["questions"]))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        percents = [q["id"] for q in self.section["questions"] if q["kind"] == "percent"]
+        if percents and all(cleaned.get(qid) is not None for qid in percents):
+            total = sum(cleaned[qid] for qid in percents)
+            if total != 100:
+                raise forms.ValidationError(
+                    "Your week adds up to %(total)s%%. Change the numbers so that they add up to 100%%.",
+                    code="allocation_total",
+                    params={"total": total},
+                )
+        return cleaned
+
+    def typed_answers(self) -> dict[str, Any]:
+        return {qid: value for qid, value in self.cleaned_data.items()}
+
+
+def raw_answers(data, section: dict[str, Any]) -> dict[str, str]:
+    """What was typed for this section's questions, as posted (unknown keys dropped, long text cut)."""
+    return {
+        question["id"]: str(data.get(question["id"], ""))[:MAX_TEXT]
+        for question in section["questions"]
+        if question["id"] in data
+    }

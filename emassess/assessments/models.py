@@ -1,0 +1,134 @@
+"""Questionnaires (versioned), assessments (a manager's draft, then their submitted result) and the
+scores stored on submit so dashboards aggregate numbers instead of re-scoring."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+
+from emassess.orgs.models import Membership
+
+
+class Questionnaire(models.Model):
+    slug = models.SlugField(max_length=60, unique=True)
+    title = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["slug"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class QuestionnaireVersion(models.Model):
+    """A frozen questionnaire: its questions joined with a snapshot of the framework content.
+
+    A published version never changes (services refuse it and the admin shows it read-only);
+    changing the questions or the framework publishes a new version.
+    """
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    note = models.TextField(blank=True, help_text="What changed since the previous version.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["questionnaire", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "number"], name="one_number_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire} v{self.number}"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    @property
+    def sections(self) -> list[dict]:
+        return self.definition["sections"]
+
+
+class Assessment(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        SUBMITTED = "submitted", "Submitted"
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    manager = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="assessments")
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="assessments")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Answers as typed, keyed by question id; validated step by step and in full on submit.
+    answers = models.JSONField(default=dict, blank=True)
+    furthest_step = models.PositiveSmallIntegerField(default=1)
+    current_step = models.PositiveSmallIntegerField(default=1)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # Filled in on submit.
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    period = models.CharField(max_length=7, blank=True, help_text="Quarter of submission, e.g. 2026-Q4.")
+    engine_version = models.CharField(max_length=20, blank=True)
+    outcome = models.JSONField(null=True, blank=True)
+    closest_archetype = models.CharField(max_length=60, blank=True)
+    held_role = models.CharField(max_length=10, blank=True)
+    tlm_statements = models.PositiveSmallIntegerField(null=True, blank=True)
+    tlm_may_fit = models.BooleanField(null=True, blank=True)
+    judgement = models.PositiveSmallIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-started_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manager"], condition=models.Q(status="draft"), name="one_draft_per_manager"
+            ),
+        ]
+        indexes = [models.Index(fields=["manager", "status", "submitted_at"])]
+
+    def __str__(self) -> str:
+        when = self.period or f"started {self.started_at:%Y-%m-%d}"
+        return f"{self.manager.user} - {self.get_status_display()} ({when})"
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == self.Status.SUBMITTED
+
+
+class ArchetypeScore(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="archetype_scores")
+    archetype = models.CharField(max_length=60)
+    fit = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "archetype"], name="one_fit_per_archetype"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.archetype}: {self.fit}"
+
+
+class RiskScore(models.Model):
+    class Band(models.TextChoices):
+        LOW = "low", "Low"
+        WATCH = "watch", "Watch"
+        HIGH = "high", "High"
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="risk_scores")
+    anti_pattern = models.CharField(max_length=60)
+    risk = models.PositiveSmallIntegerField()
+    band = models.CharField(max_length=10, choices=Band.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "anti_pattern"], name="one_risk_per_anti_pattern"),
+        ]
+        indexes = [models.Index(fields=["anti_pattern", "band"])]
+
+    def __str__(self) -> str:
+        return f"{self.anti_pattern}: {self.risk} ({self.band})"

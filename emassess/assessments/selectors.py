@@ -1,0 +1,120 @@
+"""Reads of assessments, always scoped to the manager who owns them."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from emassess.assessments import engine
+from emassess.assessments.models import Assessment
+from emassess.orgs.models import Membership
+
+
+def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Assessment:
+    """The manager's own assessment; anyone else's, or one that does not exist, is a 404 alike."""
+    assessment = (
+        Assessment.objects.select_related("version", "manager__organisation")
+        .filter(manager=manager, public_id=public_id)
+        .first()
+    )
+    if assessment is None:
+        raise Http404("No such assessment.")
+    return assessment
+
+
+def draft_of(*, manager: Membership) -> Assessment | None:
+    return manager.assessments.filter(status=Assessment.Status.DRAFT).select_related("version").first()
+
+
+def submitted_list(*, manager: Membership) -> QuerySet[Assessment]:
+    return manager.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at")
+
+
+def previous_submitted(*, assessment: Assessment) -> Assessment | None:
+    """The manager's submitted assessment just before this one."""
+    return (
+        Assessment.objects.filter(
+            manager_id=assessment.manager_id,
+            status=Assessment.Status.SUBMITTED,
+            submitted_at__lt=assessment.submitted_at,
+        )
+        .order_by("-submitted_at")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    area: str
+    yours: float
+    profile: int
+
+
+@dataclass(frozen=True)
+class ArchetypeRow:
+    slug: str
+    name: str
+    fit: int
+    delta: int | None  # change since the previous assessment, None when there is none
+    is_closest: bool
+
+
+@dataclass(frozen=True)
+class AntiPatternCard:
+    risk: dict[str, Any]
+    delta: int | None
+    practices: list[str]  # what counters it, the ones the manager should start first
+
+
+@dataclass(frozen=True)
+class ResultPage:
+    assessment: Assessment
+    outcome: dict[str, Any]
+    closest: dict[str, Any]
+    week: list[WeekRow]
+    archetypes: list[ArchetypeRow]
+    anti_patterns: list[AntiPatternCard]
+    step_back_questions: list[dict[str, str]]
+    previous: Assessment | None
+    comparison: engine.Comparison | None
+
+
+def result_page(*, assessment: Assessment) -> ResultPage:
+    """Everything the result page shows, from the stored outcome and the version it answered:
+    an old result renders as it was, whatever has changed since."""
+    outcome = assessment.outcome
+    framework = assessment.version.definition["framework"]
+    closest = next(fit for fit in outcome["archetypes"] if fit["slug"] == outcome["closest"])
+    area_names = {area["slug"]: area["name"] for area in framework["focus_areas"]}
+    week = [
+        WeekRow(area_names.get(area, area), share, closest["profile"].get(area, 0))
+        for area, share in outcome["allocation"].items()
+    ]
+    previous = previous_submitted(assessment=assessment)
+    comparison = engine.compare(previous.outcome, outcome) if previous else None
+    fit_deltas = {change.slug: change.delta for change in comparison.archetypes} if comparison else {}
+    risk_deltas = {change.slug: change.delta for change in comparison.anti_patterns} if comparison else {}
+    advised = [advice["name"] for advice in outcome["practices"]]
+    cards = []
+    for risk in outcome["anti_patterns"]:
+        countering = [p["name"] for p in framework["practices"] if risk["slug"] in p["counters"]]
+        ranked = sorted(countering, key=lambda name: (name not in advised, countering.index(name)))
+        cards.append(AntiPatternCard(risk, risk_deltas.get(risk["slug"]), ranked[:3]))
+    return ResultPage(
+        assessment=assessment,
+        outcome=outcome,
+        closest=closest,
+        week=week,
+        archetypes=[
+            ArchetypeRow(fit["slug"], fit["name"], fit["fit"], fit_deltas.get(fit["slug"]), fit is closest)
+            for fit in outcome["archetypes"]
+        ],
+        anti_patterns=cards,
+        step_back_questions=framework["step_back_questions"],
+        previous=previous,
+        comparison=comparison,
+    )

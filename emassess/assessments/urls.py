@@ -1,0 +1,10 @@
+from django.urls import path
+
+from emassess.assessments import views
+
+urlpatterns = [
+    path("", views.history, name="assessment_history"),
+    path("start/", views.start, name="assessment_start"),
+    path("<uuid:public_id>/", views.result, name="assessment_result"),
+    path("<uuid:public_id>/step/<int:step>/", views.step, name="assessment_step"),
+]

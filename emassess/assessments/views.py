@@ -1,0 +1,107 @@
+"""The self-assessment pages. Every view is for managers only, and only on their own assessments."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from emassess.assessments.forms import SectionForm
+from emassess.assessments.selectors import assessment_of_manager, draft_of, result_page, submitted_list
+from emassess.assessments.services import (
+    IncompleteAnswers,
+    NoQuestionnaire,
+    assessment_save_section,
+    assessment_start,
+    assessment_submit,
+)
+from emassess.core.access import role_required
+from emassess.orgs.models import Membership
+
+manager_only = role_required(Membership.Role.MANAGER)
+
+
+@manager_only
+@require_POST
+def start(request: HttpRequest) -> HttpResponse:
+    try:
+        draft = assessment_start(manager=request.membership)
+    except NoQuestionnaire:
+        messages.error(request, "The questionnaire is not available yet. Please try again later.")
+        return redirect("manager_home")
+    return redirect("assessment_step", public_id=draft.public_id, step=draft.current_step)
+
+
+@manager_only
+def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    if assessment.is_submitted:
+        messages.info(request, "You have already submitted this assessment; here is your result.")
+        return redirect("assessment_result", public_id=public_id)
+    definition = assessment.version.definition
+    sections = definition["sections"]
+    if not 1 <= step <= len(sections):
+        raise Http404("No such step.")
+    if step > assessment.furthest_step:
+        return redirect("assessment_step", public_id=public_id, step=assessment.furthest_step)
+    section = sections[step - 1]
+    labels = definition["scale"]["labels"]
+    is_last = step == len(sections)
+
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        form = SectionForm(request.POST, section=section, scale_labels=labels)
+        if action == "back":
+            assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
+            return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
+        if action == "save":
+            assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=step)
+            messages.success(request, "Your answers are saved. Continue whenever you like from your home page.")
+            return redirect("manager_home")
+        valid = form.is_valid()
+        next_step = step + 1 if valid and not is_last else step
+        assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=next_step)
+        if valid and not is_last:
+            return redirect("assessment_step", public_id=public_id, step=next_step)
+        if valid:
+            try:
+                assessment_submit(assessment=assessment)
+            except IncompleteAnswers as incomplete:
+                messages.error(request, "Some earlier answers are missing or need fixing before you can submit.")
+                return redirect("assessment_step", public_id=public_id, step=incomplete.step)
+            return redirect("assessment_result", public_id=public_id)
+        status = 200
+    else:
+        form = SectionForm(initial=assessment.answers, section=section, scale_labels=labels)
+        status = 200
+
+    context = {
+        "assessment": assessment,
+        "form": form,
+        "section": section,
+        "step": step,
+        "steps": len(sections),
+        "percent": round(100 * (step - 1) / len(sections)),
+        "is_first": step == 1,
+        "is_last": is_last,
+        "intro": definition["meta"].get("intro", "") if step == 1 else "",
+    }
+    return render(request, "assessments/step.html", context, status=status)
+
+
+@manager_only
+def result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    if not assessment.is_submitted:
+        return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
+    return render(request, "assessments/result.html", {"page": result_page(assessment=assessment)})
+
+
+@manager_only
+def history(request: HttpRequest) -> HttpResponse:
+    manager = request.membership
+    context = {"draft": draft_of(manager=manager), "assessments": submitted_list(manager=manager)}
+    return render(request, "assessments/history.html", context)

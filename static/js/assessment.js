@@ -1,0 +1,47 @@
+// Progressive enhancement for the questionnaire: everything works without it.
+(function () {
+  "use strict";
+
+  // Move focus to the error summary so screen readers announce it.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
+  // The week: show a running total of the percentages.
+  var form = document.querySelector('form[data-section="week"]');
+  if (form) {
+    var inputs = form.querySelectorAll("input.allocation-input");
+    var total = form.querySelector("[data-allocation-total]");
+    var sum = form.querySelector("[data-allocation-sum]");
+    var update = function () {
+      var value = 0;
+      inputs.forEach(function (input) { value += parseInt(input.value, 10) || 0; });
+      sum.textContent = value;
+      total.classList.toggle("text-success", value === 100);
+      total.classList.toggle("text-danger", value !== 100);
+      total.hidden = false;
+    };
+    inputs.forEach(function (input) { input.addEventListener("input", update); });
+    update();
+  }
+
+  // A second click on Submit while the first is on its way sends nothing more.
+  document.querySelectorAll("form.assessment-form").forEach(function (f) {
+    f.addEventListener("submit", function (event) {
+      if (f.dataset.submitting === "1") { event.preventDefault(); return; }
+      var button = event.submitter;
+      if (button && button.hasAttribute("data-submit-once")) {
+        f.dataset.submitting = "1";
+        // Keep the clicked button's name/value in the post, then disable it.
+        var hidden = document.createElement("input");
+        hidden.type = "hidden"; hidden.name = button.name; hidden.value = button.value;
+        f.appendChild(hidden);
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      }
+    });
+  });
+
+  // Print buttons on the result page.
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
