@@ -23,10 +23,11 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-## Prepare the database: migrate, load the framework content and the demo organisations.
+## Prepare the database: migrate, load the framework and the questionnaire, then the demo organisations.
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
+	$(PY) manage.py load_questionnaire
 	$(PY) manage.py load_demo
 
 ## Start the app on the embedded defaults (SQLite, eager Celery, email to var/outbox).

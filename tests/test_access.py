@@ -3,6 +3,18 @@
 import pytest
 from django.urls import reverse
 
+from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
+from emassess.assessments.services import assessment_start, assessment_submit
+
+WEEK = {
+    "hands_on_coding": 10,
+    "technical_leadership": 20,
+    "people_team": 40,
+    "process_delivery": 10,
+    "product": 10,
+    "organisation": 10,
+}
+
 ROLES = ["anonymous", "report", "manager", "other_manager", "hr", "other_org_hr", "org_admin", "superuser"]
 
 
@@ -22,7 +34,19 @@ def login_as(client, cast, role: str) -> None:
 
 
 LOGIN = "login"
-# For each URL, the status each role gets; "login" = redirected to the login page.
+ADMIN_LOGIN = "admin_login"
+MANAGERS_ONLY_OWN = {
+    "anonymous": LOGIN,
+    "report": 403,
+    "manager": 200,
+    "other_manager": 404,
+    "hr": 403,
+    "other_org_hr": 403,
+    "org_admin": 403,
+    "superuser": 403,
+}
+# For each page, the status each role gets; "login" = redirected to the login page. Alice
+# ("manager") owns the assessments; Carol ("other_manager") is a manager of the same organisation.
 EXPECTED = {
     "manager_home": {
         "anonymous": LOGIN, "report": 403, "manager": 200, "other_manager": 200,
@@ -40,12 +64,69 @@ EXPECTED = {
         "anonymous": LOGIN, "report": 200, "manager": 200, "other_manager": 200,
         "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 200,
     },
+    "assessment_history": {
+        "anonymous": LOGIN, "report": 403, "manager": 200, "other_manager": 200,
+        "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
+    },
+    "assessment_start": {
+        "anonymous": LOGIN, "report": 403, "manager": 302, "other_manager": 302,
+        "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
+    },
+    "assessment_step (draft)": MANAGERS_ONLY_OWN,
+    "assessment_step (post)": MANAGERS_ONLY_OWN | {"manager": 302},
+    "assessment_result (draft)": MANAGERS_ONLY_OWN | {"manager": 302},
+    "assessment_result (submitted)": MANAGERS_ONLY_OWN,
     "admin:index": {
-        "anonymous": "admin_login", "report": "admin_login", "manager": "admin_login",
-        "other_manager": "admin_login", "hr": "admin_login", "other_org_hr": "admin_login",
-        "org_admin": "admin_login", "superuser": 200,
+        "anonymous": ADMIN_LOGIN, "report": ADMIN_LOGIN, "manager": ADMIN_LOGIN,
+        "other_manager": ADMIN_LOGIN, "hr": ADMIN_LOGIN, "other_org_hr": ADMIN_LOGIN,
+        "org_admin": ADMIN_LOGIN, "superuser": 200,
     },
 }  # fmt: skip
+
+
+def request_for(page: str, cast, version) -> tuple[str, str, dict]:
+    """(method, url, data) of a page, making Alice's assessments where the page needs them."""
+    if page.startswith(("assessment_step", "assessment_result")):
+        draft = assessment_start(manager=cast.alice)
+        if page == "assessment_result (submitted)":
+            draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
+            draft.save()
+            assessment_submit(assessment=draft)
+        name = page.split(" ")[0]
+        url = reverse(name, args=[draft.public_id, 1] if name == "assessment_step" else [draft.public_id])
+        if page == "assessment_step (post)":
+            return "post", url, {"action": "save"}
+        return "get", url, {}
+    if page == "assessment_start":
+        return "post", reverse(page), {}
+    return "get", reverse(page), {}
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", sorted(EXPECTED))
+def test_every_url_checks_who_is_asking(client, cast, version, page, role):
+    method, url, data = request_for(page, cast, version)
+    login_as(client, cast, role)
+    response = getattr(client, method)(url, data)
+    expected = EXPECTED[page][role]
+    if expected == LOGIN:
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+    elif expected == ADMIN_LOGIN:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+    else:
+        assert response.status_code == expected
+
+
+def test_every_url_of_the_project_is_in_the_matrix():
+    from django.urls import get_resolver
+
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str)}
+    project_names = {name for name in names if not name.startswith(("admin", "django"))} - {"login", "logout", "home"}
+    covered = {page.split(" ")[0] for page in EXPECTED}
+    assert project_names <= covered, project_names - covered
+
 
 HOME_DESTINATION = {
     "anonymous": "/accounts/login/?next=/",
@@ -57,23 +138,6 @@ HOME_DESTINATION = {
     "org_admin": "/organisation/",
     "superuser": "/admin/",
 }
-
-
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url_name", sorted(EXPECTED))
-def test_every_url_checks_who_is_asking(client, cast, framework, url_name, role):
-    login_as(client, cast, role)
-    url = reverse(url_name)
-    response = client.get(url)
-    expected = EXPECTED[url_name][role]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
-    elif expected == "admin_login":
-        assert response.status_code == 302
-        assert response["Location"].startswith(reverse("admin:login"))
-    else:
-        assert response.status_code == expected
 
 
 @pytest.mark.parametrize("role", ROLES)

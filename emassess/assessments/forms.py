@@ -33,7 +33,8 @@ def _field_for(question: dict[str, Any], scale_labels: list[str]) -> forms.Field
             required=False,
             max_length=question.get("max_length", 1000),
             widget=forms.Textarea(attrs={"rows": 3}),
-            **common,
+            label=f"{question['text']} (optional)",
+            help_text=question.get("help", ""),
         )
     raise ValueError(f"unknown question kind {kind!r}")
 

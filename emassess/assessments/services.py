@@ -94,6 +94,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
     """Score and store the result, exactly once however many times it is called (double clicks,
     a second tab, the back button): the first call claims the draft, the others get its result."""
     now = now or timezone.now()
+    assessment.refresh_from_db()  # a second tab's copy may be stale: the database decides
     if assessment.is_submitted:
         return assessment
     answers = validated_answers(assessment)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime
+import io
 import os
 
 import pytest
+from django.core.management import call_command
 
-from emassess.core.demo import load_demo
-from emassess.framework.loading import load_framework, read_content
 from tests.conftest import CHROMIUM
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
@@ -41,9 +40,9 @@ def page(browser):
 
 @pytest.fixture
 def demo_site(live_server, transactional_db) -> str:
-    """The live server's URL, with the framework and the demo organisations loaded as `make run` does."""
-    load_framework(read_content())
-    load_demo(today=datetime.date.today())
+    """The live server's URL, with the content and the demo organisations loaded as `make run` does."""
+    for command in ("load_framework", "load_questionnaire", "load_demo"):
+        call_command(command, stdout=io.StringIO())
     return live_server.url
 
 

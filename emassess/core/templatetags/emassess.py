@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -10,7 +11,7 @@ def delta(change: int | None, up_is_bad: bool = False) -> str:
     if change is None:
         return ""
     if change == 0:
-        return format_html('<span class="text-muted small delta">no change</span>')
+        return mark_safe('<span class="text-muted small delta">no change</span>')
     up = change > 0
     good = up != up_is_bad
     return format_html(

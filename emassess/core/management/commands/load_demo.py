@@ -1,14 +1,22 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from emassess.assessments.demo import load_demo_assessments
 from emassess.core.demo import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):
-    help = "Load the demo organisations Acme and Globex (safe to run again: nothing is duplicated)."
+    help = (
+        "Load the demo organisations Acme and Globex, with past quarterly assessments for their managers "
+        "(run load_framework and load_questionnaire first). Safe to run again: nothing is duplicated."
+    )
 
     def handle(self, *args, **options):
-        logins = load_demo(today=timezone.localdate())
+        today = timezone.localdate()
+        logins = load_demo(today=today)
+        assessments = load_demo_assessments(today=today)
+        if assessments:
+            self.stdout.write(f"Added {assessments} past quarterly assessments for the demo managers.")
         width = max(len(login.email) for login in logins)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 as:"))
         for login in logins:
