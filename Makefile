@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev setup lint format migrations-check worker beat clean
+.PHONY: run test bench install install-dev setup lint format migrations-check worker beat clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ run: setup
 ## Run the whole test suite (browser tests run when Chromium is installed).
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## Run the benchmarks under bench/ and print their figures (a throwaway database unless DATABASE_URL is set).
+bench: install-dev
+	$(PY) -m bench.scoring
+	$(PY) -m bench.submit
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

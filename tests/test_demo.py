@@ -1,12 +1,16 @@
 """The demo organisations that `make run` loads."""
 
 import datetime
+import io
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from emassess.accounts.models import User
+from emassess.assessments.models import Assessment
+from emassess.assessments.services import quarter_of
 from emassess.core.demo import DEMO_PASSWORD, load_demo, months_before
 from emassess.orgs.models import Membership, Organisation, Team
 
@@ -87,3 +91,19 @@ def test_no_migration_loads_demo_data(db):
 )
 def test_months_before(day, months, expected):
     assert months_before(day, months) == expected
+
+
+def test_make_run_gives_demo_managers_past_quarters_and_leaves_this_one_open(db):
+    for command in ("load_framework", "load_questionnaire", "load_demo", "load_demo"):
+        call_command(command, stdout=io.StringIO())
+    tlm = Membership.objects.get(user__email="tlm@acme.test")
+    periods = list(tlm.assessments.filter(status="submitted").order_by("submitted_at").values_list("period", flat=True))
+    assert len(periods) == 3 and len(set(periods)) == 3
+    assert quarter_of(timezone.now(), "UTC") not in periods
+    risks = [
+        a.risk_scores.get(anti_pattern="weekend-warrior").risk
+        for a in tlm.assessments.filter(status="submitted").order_by("submitted_at")
+    ]
+    assert risks == sorted(risks, reverse=True) and risks[0] > risks[-1]  # getting better
+    assert Assessment.objects.filter(status="submitted").count() == 12  # loaded once, not twice
+    assert not Assessment.objects.filter(manager__role="hr").exists()
