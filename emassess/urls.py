@@ -13,6 +13,7 @@ urlpatterns = [
     path("organisation/", core_views.organisation_home, name="organisation_home"),
     path("framework/", framework_views.guide, name="framework_guide"),
     path("assessments/", include("emassess.assessments.urls")),
+    path("", include("emassess.orgs.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
-from emassess.assessments.services import quarter_of
 from emassess.core.demo import DEMO_PASSWORD, load_demo, months_before
+from emassess.orgs.cycles import quarter_of
 from emassess.orgs.models import Membership, Organisation, Team
 
 TODAY = datetime.date(2026, 11, 21)

@@ -80,6 +80,8 @@ class Assessment(models.Model):
     tlm_statements = models.PositiveSmallIntegerField(null=True, blank=True)
     tlm_may_fit = models.BooleanField(null=True, blank=True)
     judgement = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The manager's choice to let HR read this one result (organisations may also allow HR all of them).
+    shared_with_hr = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +13,7 @@ from emassess.assessments import engine
 from emassess.assessments.forms import SectionForm, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.questionnaire import current_version
+from emassess.orgs.cycles import quarter_of
 from emassess.orgs.models import Membership
 
 
@@ -27,12 +27,6 @@ class IncompleteAnswers(Exception):
 
     step: int
     errors: dict[str, list[str]]
-
-
-def quarter_of(moment: datetime.datetime, timezone_name: str) -> str:
-    """The calendar quarter a moment falls in, in the organisation's time zone: '2026-Q4'."""
-    local = moment.astimezone(zoneinfo.ZoneInfo(timezone_name))
-    return f"{local.year}-Q{(local.month - 1) // 3 + 1}"
 
 
 def _role_answers(manager: Membership, today: datetime.date) -> dict[str, str]:

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -15,14 +16,41 @@ def validate_timezone(value: str) -> None:
         raise ValidationError(f"{value!r} is not a known time zone (try e.g. Europe/London).")
 
 
+MIN_ANONYMITY_THRESHOLD = 3  # Google's manager feedback: never report on fewer than three people
+
+
 class Organisation(models.Model):
+    class Cadence(models.IntegerChoices):
+        QUARTERLY = 3, "Every quarter"
+        HALF_YEARLY = 6, "Every half-year"
+        YEARLY = 12, "Every year"
+
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
     timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    cadence_months = models.PositiveSmallIntegerField(
+        "reassessment cadence", choices=Cadence.choices, default=Cadence.QUARTERLY
+    )
+    anonymity_threshold = models.PositiveSmallIntegerField(
+        default=MIN_ANONYMITY_THRESHOLD,
+        validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],
+        help_text="Aggregates over fewer people than this show as 'not enough responses'.",
+    )
+    hr_sees_individual_results = models.BooleanField(
+        "HR may see individual results",
+        default=False,
+        help_text="Off: HR sees aggregates and completion only, and a result a manager chose to share.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(anonymity_threshold__gte=MIN_ANONYMITY_THRESHOLD),
+                name="anonymity_threshold_at_least_3",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -118,3 +146,36 @@ class Membership(models.Model):
         if today.day < start.day:
             months -= 1
         return max(months, 0)
+
+
+class Invitation(models.Model):
+    """An invitation to join an organisation. Its link is signed and expires; accepting it once
+    creates the person, so a second use finds it accepted."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    full_name = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    manager_role = models.CharField(max_length=10, choices=Membership.ManagerRole.choices, blank=True)
+    manager_role_started_on = models.DateField(null=True, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"],
+                condition=models.Q(accepted_at=None, revoked_at=None),
+                name="one_open_invitation_per_email",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.organisation}"

@@ -7,7 +7,8 @@ from django.db import IntegrityError, transaction
 
 from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.models import Assessment
-from emassess.assessments.services import IncompleteAnswers, assessment_start, assessment_submit, quarter_of
+from emassess.assessments.services import IncompleteAnswers, assessment_start, assessment_submit
+from emassess.orgs.cycles import quarter_of
 
 UTC = datetime.UTC
 WEEK = {"hands_on_coding": 10, "technical_leadership": 20, "people_team": 40, "process_delivery": 10,
