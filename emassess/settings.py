@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "emassess.framework",
     "emassess.core",
     "emassess.assessments",
+    "emassess.dashboards",
 ]
 
 MIDDLEWARE = [

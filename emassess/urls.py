@@ -10,7 +10,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("manager/", core_views.manager_home, name="manager_home"),
     path("report/", core_views.report_home, name="report_home"),
-    path("organisation/", core_views.organisation_home, name="organisation_home"),
+    path("organisation/", include("emassess.dashboards.urls")),
     path("framework/", framework_views.guide, name="framework_guide"),
     path("assessments/", include("emassess.assessments.urls")),
     path("", include("emassess.orgs.urls")),

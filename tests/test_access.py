@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
-from emassess.assessments.services import assessment_start, assessment_submit
+from emassess.assessments.services import assessment_set_shared, assessment_start, assessment_submit
 
 WEEK = {
     "hands_on_coding": 10,
@@ -45,6 +45,17 @@ MANAGERS_ONLY_OWN = {
     "org_admin": 403,
     "superuser": 403,
 }
+# Acme's objects (a team, a result Alice shared): HR and admins of Acme only; Globex's HR gets 404.
+ACME_HR_ONLY = {
+    "anonymous": LOGIN,
+    "report": 403,
+    "manager": 403,
+    "other_manager": 403,
+    "hr": 200,
+    "other_org_hr": 404,
+    "org_admin": 200,
+    "superuser": 403,
+}
 # For each page, the status each role gets; "login" = redirected to the login page. Alice
 # ("manager") owns the assessments; Carol ("other_manager") is a manager of the same organisation.
 EXPECTED = {
@@ -76,6 +87,14 @@ EXPECTED = {
     "assessment_step (post)": MANAGERS_ONLY_OWN | {"manager": 302},
     "assessment_result (draft)": MANAGERS_ONLY_OWN | {"manager": 302},
     "assessment_result (submitted)": MANAGERS_ONLY_OWN,
+    "organisation_export": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    "team_dashboard": ACME_HR_ONLY,
+    "team_export": ACME_HR_ONLY,
+    "shared_result": ACME_HR_ONLY,
+    "assessment_share": MANAGERS_ONLY_OWN | {"manager": 302},
     "admin:index": {
         "anonymous": ADMIN_LOGIN, "report": ADMIN_LOGIN, "manager": ADMIN_LOGIN,
         "other_manager": ADMIN_LOGIN, "hr": ADMIN_LOGIN, "other_org_hr": ADMIN_LOGIN,
@@ -84,14 +103,30 @@ EXPECTED = {
 }  # fmt: skip
 
 
+def _submitted(cast, version):
+    draft = assessment_start(manager=cast.alice)
+    draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
+    draft.save()
+    result = assessment_submit(assessment=draft)
+    assessment_set_shared(assessment=result, shared=True)
+    return result
+
+
 def request_for(page: str, cast, version) -> tuple[str, str, dict]:
     """(method, url, data) of a page, making Alice's assessments where the page needs them."""
+    if page in ("team_dashboard", "team_export"):
+        return "get", reverse(page, args=[cast.alice.team.pk]), {}
+    if page in ("shared_result", "assessment_share"):
+        result = _submitted(cast, version)
+        if page == "assessment_share":
+            return "post", reverse(page, args=[result.public_id]), {"shared": "1"}
+        return "get", reverse(page, args=[result.public_id]), {}
     if page.startswith(("assessment_step", "assessment_result")):
-        draft = assessment_start(manager=cast.alice)
-        if page == "assessment_result (submitted)":
-            draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
-            draft.save()
-            assessment_submit(assessment=draft)
+        draft = (
+            _submitted(cast, version)
+            if page == "assessment_result (submitted)"
+            else assessment_start(manager=cast.alice)
+        )
         name = page.split(" ")[0]
         url = reverse(name, args=[draft.public_id, 1] if name == "assessment_step" else [draft.public_id])
         if page == "assessment_step (post)":

@@ -7,12 +7,14 @@ coding, a TLM drifting into delivery work...). Their current quarter is left ope
 from __future__ import annotations
 
 import datetime
+import random
 
 from django.db import transaction
 
 from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.questionnaire import current_version
 from emassess.assessments.services import assessment_start, assessment_submit
+from emassess.core.demo import DEMO_ORGANISATIONS
 from emassess.orgs.models import Membership
 
 AREAS = ("hands_on_coding", "technical_leadership", "people_team", "process_delivery", "product", "organisation")
@@ -80,9 +82,43 @@ DEMO_HISTORIES: dict[str, list[AnswerProfile]] = {
 }  # fmt: skip
 
 
+GENERATED_QUARTERS = 6
+
+
+def generated_history(email: str, quarters: int) -> list[AnswerProfile]:
+    """A plausible, repeatable history for a demo manager without a written one: a rough
+    archetype, habits drifting a little each quarter, and now and then a missed quarter."""
+    rng = random.Random(email)
+    base = rng.choice([
+        week(0, 15, 45, 20, 10, 10), week(5, 20, 35, 20, 10, 10), week(15, 35, 25, 10, 10, 5),
+        week(0, 10, 25, 45, 15, 5), week(0, 10, 20, 20, 45, 5), week(30, 25, 25, 10, 5, 5),
+    ])  # fmt: skip
+    levels = {slug: rng.randint(0, 3) for slug in habits(0, 0, 0, 0)}
+    history = []
+    for _ in range(quarters):
+        levels = {slug: min(4, max(0, level + rng.choice((-1, 0, 0, 1)))) for slug, level in levels.items()}
+        history.append(
+            AnswerProfile(
+                role="tlm" if base["hands_on_coding"] >= 30 else "em",
+                week=base,
+                reports=rng.randint(2, 8),
+                tlm_statements=rng.randint(1, 5),
+                behaviour=dict(levels),
+                practice=rng.randint(1, 3),
+                best_judgement=rng.random() < 0.6,
+                energy=rng.choice(("people", "people", "both", "code")),
+            )
+        )
+    return history
+
+
 def quarter_start(day: datetime.date, quarters_back: int) -> datetime.date:
     index = day.year * 4 + (day.month - 1) // 3 - quarters_back
     return datetime.date(index // 4, (index % 4) * 3 + 1, 1)
+
+
+def demo_manager_emails() -> list[str]:
+    return [manager.email for organisation in DEMO_ORGANISATIONS for manager in organisation.managers]
 
 
 @transaction.atomic
@@ -93,16 +129,30 @@ def load_demo_assessments(*, today: datetime.date) -> int:
     if version is None:
         return 0
     created = 0
-    for email, profiles in DEMO_HISTORIES.items():
-        manager = Membership.objects.filter(user__email=email, role=Membership.Role.MANAGER).first()
-        if manager is None or manager.assessments.exists():
+    managers = Membership.objects.filter(role=Membership.Role.MANAGER, user__email__in=demo_manager_emails())
+    for position, manager in enumerate(managers.select_related("user", "organisation").order_by("user__email")):
+        if manager.assessments.exists():
             continue
-        for quarters_back, profile in zip(range(len(profiles), 0, -1), profiles, strict=True):
-            submitted = quarter_start(today, quarters_back) + datetime.timedelta(days=40)
+        quarters_in_role = min(GENERATED_QUARTERS, max(1, (manager.months_in_role(today) or 0) // 3))
+        written = manager.user.email in DEMO_HISTORIES
+        profiles = (
+            DEMO_HISTORIES[manager.user.email] if written else generated_history(manager.user.email, quarters_in_role)
+        )
+        # A past quarter missed now and then (never the current one), for the overdue lists.
+        skipped = random.Random(manager.user.email).randrange(1, len(profiles) + 2)
+        # The written stories leave this quarter open for whoever logs in; two in three of the
+        # others have already done theirs, so the current quarter's dashboard is not empty.
+        done_this_quarter = not written and position % 3 != 2
+        offsets = range(len(profiles) - 1, -1, -1) if done_this_quarter else range(len(profiles), 0, -1)
+        for quarters_back, profile in zip(offsets, profiles, strict=True):
+            if quarters_back == skipped and not written:
+                continue
+            opened = quarter_start(today, quarters_back)
+            submitted = min(opened + datetime.timedelta(days=40), today - datetime.timedelta(days=1))
             draft = assessment_start(manager=manager)
             draft.answers = as_posted(answers_for(version.definition, profile))
             draft.save(update_fields=["answers"])
-            moment = datetime.datetime.combine(submitted, datetime.time(10), tzinfo=datetime.UTC)
+            moment = datetime.datetime.combine(max(submitted, opened), datetime.time(10), tzinfo=datetime.UTC)
             assessment_submit(assessment=draft, now=moment)
             created += 1
     return created

@@ -118,3 +118,9 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
             )
     assessment.refresh_from_db()
     return assessment
+
+
+def assessment_set_shared(*, assessment: Assessment, shared: bool) -> None:
+    """The manager's choice to let HR read one submitted result."""
+    assessment.shared_with_hr = shared
+    assessment.save(update_fields=["shared_with_hr", "updated_at"])

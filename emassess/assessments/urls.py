@@ -7,4 +7,5 @@ urlpatterns = [
     path("start/", views.start, name="assessment_start"),
     path("<uuid:public_id>/", views.result, name="assessment_result"),
     path("<uuid:public_id>/step/<int:step>/", views.step, name="assessment_step"),
+    path("<uuid:public_id>/share/", views.share, name="assessment_share"),
 ]

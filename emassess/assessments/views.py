@@ -15,6 +15,7 @@ from emassess.assessments.services import (
     IncompleteAnswers,
     NoQuestionnaire,
     assessment_save_section,
+    assessment_set_shared,
     assessment_start,
     assessment_submit,
 )
@@ -105,3 +106,19 @@ def history(request: HttpRequest) -> HttpResponse:
     manager = request.membership
     context = {"draft": draft_of(manager=manager), "assessments": submitted_list(manager=manager)}
     return render(request, "assessments/history.html", context)
+
+
+@manager_only
+@require_POST
+def share(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Let HR read this one result, or stop letting them."""
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    if not assessment.is_submitted:
+        raise Http404("Only a submitted result can be shared.")
+    shared = request.POST.get("shared") == "1"
+    assessment_set_shared(assessment=assessment, shared=shared)
+    if shared:
+        messages.success(request, "HR of your organisation can now read this result.")
+    else:
+        messages.success(request, "This result is private to you again.")
+    return redirect("assessment_result", public_id=public_id)

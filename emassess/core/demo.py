@@ -82,6 +82,16 @@ DEMO_ORGANISATIONS = (
                 ("Daniel Weiss", "Fatima Zahra", "Leo Rossi", "Mia Jensen"),
             ),
             DemoManager("marco@acme.test", "Marco Bianchi", "Mobile", TLM, 11, ("Nora Haddad", "Tom Byrne")),
+            DemoManager("olivia@acme.test", "Olivia Grant", "Checkout", EM, 26, ("Ravi Kumar", "Elena Popescu")),
+            DemoManager("yusuf@acme.test", "Yusuf Demir", "Checkout", EM, 40, ("Grace Liu", "Max Müller")),
+            DemoManager("hugo@acme.test", "Hugo Laurent", "Data Platform", TLM, 22, ("Ana Sousa", "Finn Kelly")),
+            DemoManager("sara@acme.test", "Sara Lindgren", "Data Platform", EM, 34, ("Jin Park", "Lena Vogel")),
+            DemoManager("chen@acme.test", "Chen Wei", "Mobile", EM, 19, ("Sofia Ricci", "Adel Haddad")),
+            DemoManager("amara@acme.test", "Amara Obi", "Mobile", EM, 28, ("Luca Bruno", "Maya Cohen")),
+            DemoManager(
+                "jonas@acme.test", "Jonas Weber", "Platform Infrastructure", TLM, 30, ("Kofi Asante", "Irene Costa")
+            ),
+            DemoManager("rosa@acme.test", "Rosa Díaz", "Platform Infrastructure", EM, 12, ("Theo Martin", "Nina Berg")),
         ),
     ),
     DemoOrganisation(
@@ -110,6 +120,8 @@ DEMO_ORGANISATIONS = (
                 8,
                 ("Zoe Walsh", "Omar Farouk", "Eva Lund"),
             ),
+            DemoManager("noah@globex.test", "Noah Levi", "Search", EM, 15, ("Paula Reyes", "Sam Okafor")),
+            DemoManager("ivy@globex.test", "Ivy Chen", "Core Infrastructure", EM, 27, ("Dan Moss", "Lara Quinn")),
         ),
     ),
 )

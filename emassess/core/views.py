@@ -6,7 +6,7 @@ from django.utils import timezone
 from emassess.assessments.selectors import draft_of, submitted_list
 from emassess.core.access import membership_of, role_required
 from emassess.orgs.models import Membership
-from emassess.orgs.selectors import direct_report_list, manager_list, role_anniversary, team_summary_list
+from emassess.orgs.selectors import direct_report_list, role_anniversary
 
 HOME_OF_ROLE = {
     Membership.Role.MANAGER: "manager_home",
@@ -46,14 +46,3 @@ def manager_home(request: HttpRequest) -> HttpResponse:
 @role_required(Membership.Role.REPORT)
 def report_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/report_home.html")
-
-
-@role_required(Membership.Role.HR, Membership.Role.ORG_ADMIN)
-def organisation_home(request: HttpRequest) -> HttpResponse:
-    organisation = request.membership.organisation
-    context = {
-        "teams": team_summary_list(organisation=organisation),
-        "managers": manager_list(organisation=organisation),
-        "today": timezone.localdate(),
-    }
-    return render(request, "core/organisation_home.html", context)

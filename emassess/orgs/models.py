@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 
 
 def validate_timezone(value: str) -> None:
@@ -54,6 +55,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def today(self) -> datetime.date:
+        """Today's date in the organisation's time zone."""
+        return timezone.localtime(timezone=zoneinfo.ZoneInfo(self.timezone)).date()
 
 
 class Team(models.Model):

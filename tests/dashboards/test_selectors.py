@@ -1,0 +1,182 @@
+"""The aggregates behind the dashboards, computed in the database and suppressed below the threshold."""
+
+import datetime
+
+import pytest
+
+from emassess.assessments.services import assessment_start
+from emassess.dashboards.selectors import completion, follow_ups, heatmap, organisation_overview, team_page
+from emassess.orgs.cycles import cycle_containing, parse_quarter
+from tests import factories
+from tests.dashboards.conftest import TODAY
+
+Q3, Q4 = parse_quarter("2026-Q3"), parse_quarter("2026-Q4")
+
+
+@pytest.fixture
+def team(cast):
+    return cast.alice.team
+
+
+def test_completion_counts_each_status_in_the_current_cycle(cast, team, managers_in, submit):
+    done, drafting, idle = managers_in(team, 3)
+    submit(done, "2026-Q4")
+    assessment_start(manager=drafting)
+    result = completion(organisation=cast.acme, cycle=Q4, today=TODAY, team=team)
+    # Alice is in the team too: not started.
+    assert (result.done, result.in_progress, result.not_started, result.overdue) == (1, 1, 2, 0)
+    assert result.percent_done == 25
+
+
+def test_once_a_cycle_is_over_everyone_not_done_is_overdue(cast, team, managers_in, submit):
+    done, drafting = managers_in(team, 2)
+    submit(done, "2026-Q3")
+    assessment_start(manager=drafting)
+    result = completion(organisation=cast.acme, cycle=Q3, today=TODAY, team=team)
+    assert (result.done, result.in_progress, result.not_started, result.overdue) == (1, 0, 0, 2)
+
+
+def test_people_who_left_or_started_later_are_not_expected(cast, team, managers_in):
+    gone, newcomer = managers_in(team, 2)
+    gone.user.is_active = False
+    gone.user.save()
+    newcomer.manager_role_started_on = datetime.date(2026, 10, 5)
+    newcomer.save()
+    assert completion(organisation=cast.acme, cycle=Q3, today=TODAY, team=team).total == 1  # Alice
+    assert completion(organisation=cast.acme, cycle=Q4, today=TODAY, team=team).total == 2
+
+
+def test_aggregates_under_the_threshold_are_suppressed(cast, team, managers_in, submit):
+    first, second = managers_in(team, 2)
+    submit(first, "2026-Q3", behaviour={"lgtm-machine": 4})
+    submit(second, "2026-Q3", behaviour={"lgtm-machine": 4})
+    page = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY)
+    assert page.aggregates.responses == 2
+    assert page.aggregates.suppressed
+    assert all(value.suppressed and value.percent is None for _, value in page.aggregates.flagged)
+    assert page.aggregates.tlm_fit.suppressed
+    assert all(value.suppressed for _, value in page.aggregates.archetype_mix)
+
+
+def test_aggregates_at_the_threshold_are_shown(cast, team, managers_in, submit):
+    for index, manager in enumerate(managers_in(team, 3)):
+        submit(manager, "2026-Q3", behaviour={"lgtm-machine": 4 if index < 2 else 0}, tlm_statements=3 * index)
+    aggregates = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates
+    lgtm = dict((named.slug, value) for named, value in aggregates.flagged)["lgtm-machine"]
+    assert (lgtm.count, lgtm.total, lgtm.percent) == (2, 3, 67)
+    assert (aggregates.tlm_fit.count, aggregates.tlm_fit.total) == (2, 3)  # 3 and 6 of 6 statements
+    assert sum(value.count for _, value in aggregates.archetype_mix) == 3
+
+
+def test_a_higher_threshold_suppresses_more(cast, team, managers_in, submit):
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q3")
+    cast.acme.anonymity_threshold = 4
+    cast.acme.save()
+    assert organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates.suppressed
+
+
+def test_a_second_result_in_a_quarter_replaces_the_first(cast, team, managers_in, submit):
+    managers = managers_in(team, 3)
+    for manager in managers:
+        submit(manager, "2026-Q3", behaviour={"weekend-warrior": 4})
+    submit(managers[0], "2026-Q3", day=20, behaviour={"weekend-warrior": 0})
+    aggregates = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates
+    assert aggregates.responses == 3
+    weekend = dict((named.slug, value) for named, value in aggregates.flagged)["weekend-warrior"]
+    assert weekend.count == 2
+
+
+def test_trends_cover_eight_quarters_each_suppressed_on_its_own(cast, team, managers_in, submit):
+    managers = managers_in(team, 3)
+    for manager in managers:
+        submit(manager, "2026-Q3")
+    submit(managers[0], "2026-Q2")
+    trends = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates.trends
+    assert [point.quarter for point in trends] == [
+        "2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3",
+    ]  # fmt: skip
+    assert trends[-1].responses == 3 and not trends[-1].tlm_fit.suppressed
+    assert trends[-2].responses == 1 and trends[-2].tlm_fit.suppressed
+
+
+def test_heatmap_cells_are_suppressed_per_team(cast, team, managers_in, submit):
+    other_team = factories.TeamFactory(organisation=cast.acme, name="Zeta")
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q3", behaviour={"bottleneck-manager": 4})
+    for manager in managers_in(other_team, 2):
+        submit(manager, "2026-Q3", behaviour={"bottleneck-manager": 4})
+    rows = {row.team.name: row for row in heatmap(organisation=cast.acme, quarter=Q3,
+                                                    anti_patterns=organisation_overview(
+                                                        organisation=cast.acme, quarter=Q3, today=TODAY).anti_patterns)}  # fmt: skip
+    assert rows[team.name].cells[0].percent == 100
+    assert all(cell.suppressed for cell in rows["Zeta"].cells)
+
+
+def test_other_organisations_results_never_count(cast, team, managers_in, submit):
+    globex_team = factories.TeamFactory(organisation=cast.globex)
+    for manager in managers_in(globex_team, 3):
+        submit(manager, "2026-Q3")
+    assert organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates.responses == 0
+    assert organisation_overview(organisation=cast.globex, quarter=Q3, today=TODAY).aggregates.responses == 3
+
+
+def test_team_page_shows_bands_only_where_hr_may_see_them(cast, team, managers_in, submit):
+    shared, private = managers_in(team, 2)
+    result = submit(shared, "2026-Q4", behaviour={"lgtm-machine": 4})
+    result.shared_with_hr = True
+    result.save()
+    submit(private, "2026-Q4", behaviour={"lgtm-machine": 4})
+    rows = {row.membership: row for row in team_page(team=team, quarter=Q4, today=TODAY).managers}
+    assert rows[shared].latest == result and rows[shared].bands[-1] == "high"
+    assert rows[private].latest is None and rows[private].bands == ["", "", "", ""]
+    assert rows[shared].status == "done" and rows[cast.alice].status == "not started"
+
+    cast.acme.hr_sees_individual_results = True
+    cast.acme.save()
+    rows = {row.membership: row for row in team_page(team=team, quarter=Q4, today=TODAY).managers}
+    assert rows[private].latest is not None
+
+
+def test_follow_up_lists(cast, team, managers_in, submit):
+    missed, caught_up, on_time = managers_in(team, 3)
+    submit(caught_up, "2026-Q4")
+    submit(on_time, "2026-Q3")
+    submit(missed, "2026-Q2")
+    cast.carol.manager_role_started_on = datetime.date(2025, 12, 10)  # a year on 10 December: in the window
+    cast.carol.save()
+    lists = follow_ups(organisation=cast.acme, today=TODAY)
+    assert lists.previous.label == "2026-Q3" and lists.current.label == "2026-Q4"
+    assert set(lists.overdue) == {missed, cast.alice, cast.carol}
+    assert [(m, due) for m, due in lists.one_year_reviews] == [(cast.carol, datetime.date(2026, 12, 10))]
+    assert set(lists.never_assessed) == {cast.alice, cast.carol}
+
+
+@pytest.mark.parametrize(
+    ("started", "today", "due"),
+    [
+        (datetime.date(2024, 2, 29), datetime.date(2025, 2, 10), datetime.date(2025, 2, 28)),
+        (datetime.date(2025, 11, 21), datetime.date(2026, 11, 21), datetime.date(2026, 11, 21)),
+        (datetime.date(2025, 12, 21), datetime.date(2026, 11, 21), datetime.date(2026, 12, 21)),
+    ],
+)
+def test_one_year_reviews_fall_on_the_anniversary(cast, started, today, due):
+    cast.alice.manager_role_started_on = started
+    cast.alice.save()
+    assert (cast.alice, due) in follow_ups(organisation=cast.acme, today=today).one_year_reviews
+
+
+def test_a_review_outside_the_window_is_not_listed(cast):
+    cast.alice.manager_role_started_on = datetime.date(2025, 12, 22)  # due in 31 days
+    cast.alice.save()
+    assert follow_ups(organisation=cast.acme, today=TODAY).one_year_reviews == []
+
+
+def test_a_half_yearly_organisation_counts_completion_over_the_half(cast, team, managers_in, submit):
+    cast.acme.cadence_months = 6
+    cast.acme.save()
+    (manager,) = managers_in(team, 1)
+    submit(manager, "2026-Q3")  # July counts for the second half
+    cycle = cycle_containing(Q4.start, 6)
+    assert cycle.label == "2026-H2"
+    assert completion(organisation=cast.acme, cycle=cycle, today=TODAY, team=team).done == 1

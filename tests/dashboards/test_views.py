@@ -1,0 +1,165 @@
+"""The dashboard pages and exports: scoped to the organisation, suppressed, and flat in queries."""
+
+import csv
+import io
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests import factories
+from tests.dashboards.conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with mock.patch("emassess.orgs.models.Organisation.today", return_value=TODAY):
+        yield
+
+
+@pytest.fixture
+def hr(client, cast):
+    client.force_login(cast.hana.user)
+    return client
+
+
+def rows_of(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_overview_shows_completion_aggregates_and_follow_ups(hr, cast, managers_in, submit):
+    for manager in managers_in(cast.alice.team, 3):
+        submit(manager, "2026-Q4", behaviour={"bottleneck-manager": 4})
+    page = hr.get(reverse("organisation_home")).content.decode()
+    assert "Completion of 2026-Q4" in page
+    assert 'data-testid="archetype-mix"' in page
+    assert "100% <span" in page  # every one of the three in watch or high for the Bottleneck Manager
+    assert "Alice Able" in page  # never assessed
+    assert cast.globex.name not in page
+
+
+def test_a_quarter_can_be_chosen_and_a_bad_one_is_explained(hr, cast):
+    assert "Completion of 2026-Q3" in hr.get(reverse("organisation_home"), {"quarter": "2026-Q3"}).content.decode()
+    page = hr.get(reverse("organisation_home"), {"quarter": "last year"}).content.decode()
+    assert "is not a quarter" in page and "Completion of 2026-Q4" in page
+    page = hr.get(reverse("organisation_home"), {"quarter": "2027-Q2"}).content.decode()
+    assert "has not started yet" in page
+
+
+def test_the_team_page_drills_into_one_team(hr, cast, managers_in, submit):
+    team = cast.alice.team
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q4")
+    page = hr.get(reverse("team_dashboard", args=[team.pk])).content.decode()
+    assert team.name in page
+    assert 'data-testid="team-managers"' in page
+    assert "Alice Able" in page and "Not started" in page
+
+
+def test_another_organisations_team_is_404(client, cast):
+    client.force_login(cast.gina.user)
+    team = cast.alice.team
+    assert client.get(reverse("team_dashboard", args=[team.pk])).status_code == 404
+    assert client.get(reverse("team_export", args=[team.pk])).status_code == 404
+
+
+def test_the_export_has_what_the_page_shows_with_the_same_suppression(hr, cast, managers_in, submit):
+    small_team = factories.TeamFactory(organisation=cast.acme, name="Small")
+    for manager in managers_in(cast.alice.team, 3):
+        submit(manager, "2026-Q3", behaviour={"lgtm-machine": 4})
+    for manager in managers_in(small_team, 2):
+        submit(manager, "2026-Q3")
+    response = hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"})
+    assert response["Content-Type"].startswith("text/csv")
+    assert "2026-Q3" in response["Content-Disposition"]
+    rows = rows_of(response)
+    assert rows[0] == ["section", "item", "measure", "value"]
+    assert ["results", "2026-Q3", "responses", "5"] in rows
+    heat = {(item, measure): value for section, item, measure, value in rows if section == "heatmap (watch or high)"}
+    assert heat[("Small / LGTM Machine", "share %")] == "not enough responses"
+    assert ("Small / LGTM Machine", "count") not in heat  # no number leaks beside the suppression
+    assert heat[(f"{cast.alice.team.name} / LGTM Machine", "share %")] == "100"
+    trend = [row for row in rows if row[0] == "trend" and row[1].startswith("2026-Q2")]
+    assert all(row[3] in ("0", "not enough responses") for row in trend)
+
+
+def test_the_export_quotes_formulas_typed_into_names(hr, cast, managers_in, submit):
+    evil = factories.TeamFactory(organisation=cast.acme, name='=HYPERLINK("http://x")')
+    for manager in managers_in(evil, 3):
+        submit(manager, "2026-Q3")
+    rows = rows_of(hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"}))
+    items = [row[1] for row in rows if row[0] == "heatmap (watch or high)"]
+    assert any(item.startswith("'=HYPERLINK") for item in items)
+    assert not any(item.startswith("=") for item in items)
+
+
+def test_team_export(hr, cast, managers_in, submit):
+    team = cast.alice.team
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q4")
+    rows = rows_of(hr.get(reverse("team_export", args=[team.pk])))
+    assert ["managers", "Alice Able", "status", "not started"] in rows
+    assert not any(row[0] == "heatmap (watch or high)" for row in rows)
+
+
+def _add_managers(team, count: int, submit) -> None:
+    for _ in range(count):
+        submit(factories.ManagerFactory(organisation=team.organisation, team=team), "2026-Q3")
+
+
+@pytest.mark.parametrize("url_name", ["organisation_home", "organisation_export", "team_dashboard", "team_export"])
+def test_dashboards_use_the_same_number_of_queries_for_5_and_200_managers(hr, cast, submit, url_name):
+    team = cast.alice.team
+    args = [team.pk] if url_name.startswith("team") else []
+    url = reverse(url_name, args=args) + "?quarter=2026-Q3"
+
+    _add_managers(team, 3, submit)  # with Alice and Carol: 5 managers
+    hr.get(url)
+    with CaptureQueriesContext(connection) as small:
+        assert hr.get(url).status_code == 200
+
+    _add_managers(team, 45, submit)  # the team grows too
+    for _ in range(10):
+        _add_managers(factories.TeamFactory(organisation=cast.acme), 15, submit)
+    assert cast.acme.memberships.filter(role="manager").count() == 200
+    with CaptureQueriesContext(connection) as large:
+        assert hr.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_hr_reads_a_result_only_where_it_was_shared_or_the_organisation_allows(client, cast, submit):
+    result = submit(cast.alice, "2026-Q4")
+    url = reverse("shared_result", args=[result.public_id])
+    client.force_login(cast.hana.user)
+    assert client.get(url).status_code == 404
+
+    client.force_login(cast.alice.user)
+    client.post(reverse("assessment_share", args=[result.public_id]), {"shared": "1"})
+    client.force_login(cast.hana.user)
+    page = client.get(url)
+    assert page.status_code == 200 and b"because they shared it with you" in page.content
+
+    client.force_login(cast.gina.user)  # HR of another organisation
+    assert client.get(url).status_code == 404
+
+    client.force_login(cast.alice.user)
+    client.post(reverse("assessment_share", args=[result.public_id]), {"shared": "0"})
+    client.force_login(cast.hana.user)
+    assert client.get(url).status_code == 404
+    cast.acme.hr_sees_individual_results = True
+    cast.acme.save()
+    assert client.get(url).status_code == 200
+
+
+def test_a_draft_can_neither_be_shared_nor_read_by_hr(client, cast, version):
+    from emassess.assessments.services import assessment_start
+
+    draft = assessment_start(manager=cast.alice)
+    client.force_login(cast.alice.user)
+    assert client.post(reverse("assessment_share", args=[draft.public_id]), {"shared": "1"}).status_code == 404
+    cast.acme.hr_sees_individual_results = True
+    cast.acme.save()
+    client.force_login(cast.hana.user)
+    assert client.get(reverse("shared_result", args=[draft.public_id])).status_code == 404
