@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 
-from emassess.orgs.models import Membership, Organisation, Team
+from emassess.orgs.models import Invitation, Membership, Organisation
 
 
 def role_anniversary(started_on: datetime.date, *, years: int = 1) -> datetime.date:
@@ -19,32 +18,38 @@ def role_anniversary(started_on: datetime.date, *, years: int = 1) -> datetime.d
         return started_on.replace(year=started_on.year + years, day=28)
 
 
-@dataclass(frozen=True)
-class TeamSummary:
-    team: Team
-    managers: int
-    reports: int
+def direct_report_list(*, manager: Membership) -> QuerySet[Membership]:
+    return manager.direct_reports.filter(user__is_active=True).select_related("user").order_by("user__full_name")
 
 
-def team_summary_list(*, organisation: Organisation) -> list[TeamSummary]:
-    """Each team of the organisation with how many active managers and reports it has (one query)."""
-    active = Q(memberships__user__is_active=True)
-    teams = organisation.teams.annotate(
-        manager_count=Count("memberships", filter=active & Q(memberships__role=Membership.Role.MANAGER)),
-        report_count=Count("memberships", filter=active & Q(memberships__role=Membership.Role.REPORT)),
-    ).order_by("name")
-    return [TeamSummary(team=team, managers=team.manager_count, reports=team.report_count) for team in teams]
-
-
-def manager_list(*, organisation: Organisation) -> QuerySet[Membership]:
-    """The organisation's active managers, with what their rows on a page need already joined."""
-    return (
-        organisation.memberships.filter(role=Membership.Role.MANAGER, user__is_active=True)
-        .select_related("user", "team")
-        .annotate(direct_report_count=Count("direct_reports", filter=Q(direct_reports__user__is_active=True)))
-        .order_by("team__name", "user__full_name", "user__email")
+def people_list(*, organisation: Organisation) -> QuerySet[Membership]:
+    """Everyone in the organisation, active or not, with what a row of the People page shows joined
+    in the same query."""
+    return organisation.memberships.select_related("user", "team", "reports_to__user").order_by(
+        "-user__is_active", "user__full_name", "user__email"
     )
 
 
-def direct_report_list(*, manager: Membership) -> QuerySet[Membership]:
-    return manager.direct_reports.filter(user__is_active=True).select_related("user").order_by("user__full_name")
+def open_invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
+    """Invitations neither accepted nor revoked, expired ones included: they can still be resent."""
+    return (
+        organisation.invitations.filter(accepted_at=None, revoked_at=None)
+        .select_related("team", "invited_by")
+        .order_by("email")
+    )
+
+
+def member_emails(*, organisation: Organisation) -> frozenset[str]:
+    return frozenset(email.lower() for email in organisation.memberships.values_list("user__email", flat=True))
+
+
+def open_invitation_emails(*, organisation: Organisation) -> frozenset[str]:
+    return frozenset(
+        email.lower()
+        for email in organisation.invitations.filter(accepted_at=None, revoked_at=None).values_list("email", flat=True)
+    )
+
+
+def team_names(*, organisation: Organisation) -> dict[str, str]:
+    """The organisation's team names keyed by their case-folded spelling, to match what people type."""
+    return {name.casefold(): name for name in organisation.teams.values_list("name", flat=True)}

@@ -1,2 +1,16 @@
+from django.urls import path
 
-urlpatterns: list = []
+from emassess.orgs import views
+
+urlpatterns = [
+    path("organisation/people/", views.people, name="people"),
+    path("organisation/people/invite/", views.invite, name="people_invite"),
+    path("organisation/people/import/", views.people_import, name="people_import"),
+    path("organisation/people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("organisation/people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
+    path("organisation/people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("organisation/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("organisation/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
+    path("organisation/settings/", views.organisation_settings, name="organisation_settings"),
+    path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
+]

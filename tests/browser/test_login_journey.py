@@ -29,8 +29,9 @@ def test_hr_lands_on_their_organisation_only(page, demo_site):
     log_in(page, demo_site, "hr@globex.test")
     expect(page).to_have_url(re.compile(r"/organisation/$"))
     expect(page.get_by_role("heading", name="Globex", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("managers-table")).to_contain_text("Lena Fischer")
-    expect(page.get_by_test_id("managers-table")).not_to_contain_text("Tomás")
+    expect(page.get_by_test_id("heatmap")).to_contain_text("Core Infrastructure")
+    expect(page.get_by_test_id("heatmap")).not_to_contain_text("Checkout")  # an Acme team
+    expect(page.locator("main")).not_to_contain_text("Acme")
 
 
 def test_a_wrong_password_is_explained_and_the_email_kept(page, demo_site):

@@ -19,7 +19,7 @@ def team(cast):
 
 
 def test_completion_counts_each_status_in_the_current_cycle(cast, team, managers_in, submit):
-    done, drafting, idle = managers_in(team, 3)
+    done, drafting, _idle = managers_in(team, 3)
     submit(done, "2026-Q4")
     assessment_start(manager=drafting)
     result = completion(organisation=cast.acme, cycle=Q4, today=TODAY, team=team)
@@ -106,9 +106,8 @@ def test_heatmap_cells_are_suppressed_per_team(cast, team, managers_in, submit):
         submit(manager, "2026-Q3", behaviour={"bottleneck-manager": 4})
     for manager in managers_in(other_team, 2):
         submit(manager, "2026-Q3", behaviour={"bottleneck-manager": 4})
-    rows = {row.team.name: row for row in heatmap(organisation=cast.acme, quarter=Q3,
-                                                    anti_patterns=organisation_overview(
-                                                        organisation=cast.acme, quarter=Q3, today=TODAY).anti_patterns)}  # fmt: skip
+    anti_patterns = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).anti_patterns
+    rows = {row.team.name: row for row in heatmap(organisation=cast.acme, quarter=Q3, anti_patterns=anti_patterns)}
     assert rows[team.name].cells[0].percent == 100
     assert all(cell.suppressed for cell in rows["Zeta"].cells)
 

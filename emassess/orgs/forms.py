@@ -1,0 +1,283 @@
+"""Forms of running an organisation. Each one only offers and accepts its own organisation's rows."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from typing import Any
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Field, Fieldset, Layout
+from django import forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from emassess.accounts.models import User
+from emassess.orgs import csv_import
+from emassess.orgs.models import MIN_ANONYMITY_THRESHOLD, Invitation, Membership, Organisation, Team
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+MANAGER_ROLE_CHOICES = [("", "Not a manager"), *Membership.ManagerRole.choices]
+
+
+def _helper(*fields) -> FormHelper:
+    # The templates write the <form> tag, the CSRF token and the buttons, as the assessment pages do.
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    if fields:
+        helper.layout = Layout(*fields)
+    return helper
+
+
+def _manager_fieldset() -> Fieldset:
+    return Fieldset(
+        "Managers only",
+        Field("manager_role", css_class="w-auto"),
+        Field("manager_role_started_on", css_class="w-auto"),
+    )
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Membership) -> str:
+        return f"{obj.user.get_full_name()} ({obj.user.email})"
+
+
+class _TeamChoice(forms.ModelChoiceField):
+    # Team.__str__ names the organisation too, which is noise when all of them are the admin's own.
+    def label_from_instance(self, obj: Team) -> str:
+        return obj.name
+
+
+def _check_start_date(value: datetime.date | None, organisation: Organisation) -> None:
+    today = timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.timezone))
+    if value is not None and value > today:
+        raise ValidationError("The role start date is in the future: enter the day the role actually began.")
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    full_name = forms.CharField(label="Full name", max_length=150)
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Membership.Role.choices])
+    team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
+    manager_role = forms.ChoiceField(
+        label="EM or TLM", choices=MANAGER_ROLE_CHOICES, required=False, help_text="The role the manager holds now."
+    )
+    manager_role_started_on = forms.DateField(
+        label="Started in that role on",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="The day their current EM or TLM role began (YYYY-MM-DD).",
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["team"].queryset = organisation.teams.order_by("name")
+        self.helper = _helper(
+            Field("email"), Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
+            _manager_fieldset(),
+        )  # fmt: skip
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if self.organisation.memberships.filter(user__email__iexact=email).exists():
+            raise ValidationError("This person is already a member of the organisation.")
+        if self.organisation.invitations.filter(email__iexact=email, accepted_at=None, revoked_at=None).exists():
+            raise ValidationError("This person already has an open invitation: resend or revoke it on the People page.")
+        return email
+
+    def clean_manager_role_started_on(self) -> datetime.date | None:
+        value = self.cleaned_data["manager_role_started_on"]
+        _check_start_date(value, self.organisation)
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if "role" not in cleaned:
+            return cleaned
+        # The same rules as a membership's, so an invitation can only become a valid one.
+        candidate = Membership(
+            organisation=self.organisation,
+            role=cleaned["role"],
+            team=cleaned.get("team"),
+            manager_role=cleaned.get("manager_role", ""),
+            manager_role_started_on=cleaned.get("manager_role_started_on"),
+        )
+        try:
+            candidate.clean()
+        except ValidationError as error:
+            self.add_error(None, error)
+        if (
+            cleaned["role"] == Membership.Role.MANAGER
+            and not cleaned.get("manager_role_started_on")
+            and "manager_role_started_on" not in self.errors
+        ):
+            self.add_error("manager_role_started_on", "Enter the day this manager's EM or TLM role began.")
+        return cleaned
+
+
+class PersonForm(forms.ModelForm):
+    """Someone's place in the organisation. Membership.clean does the checking (ModelForm calls it)."""
+
+    role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
+    team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
+    reports_to = _PersonChoice(
+        label="Reports to (optional)", queryset=Membership.objects.none(), required=False, empty_label="Nobody"
+    )
+
+    class Meta:
+        model = Membership
+        fields = ["role", "team", "manager_role", "manager_role_started_on", "reports_to"]
+        labels = {"manager_role": "EM or TLM", "manager_role_started_on": "Started in that role on"}
+        widgets = {"manager_role_started_on": DATE_WIDGET}
+
+    def __init__(self, *args, acting: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        organisation = self.instance.organisation
+        self.acting = acting
+        self.fields["team"].queryset = organisation.teams.order_by("name")
+        self.fields["manager_role"].choices = MANAGER_ROLE_CHOICES
+        self.fields["reports_to"].queryset = (
+            organisation.memberships.exclude(pk=self.instance.pk)
+            .select_related("user")
+            .order_by("user__full_name", "user__email")
+        )
+        self.helper = _helper(
+            Field("role", css_class="w-auto"), Field("team", css_class="w-auto"), _manager_fieldset(),
+            Field("reports_to", css_class="w-auto"),
+        )  # fmt: skip
+
+    def clean_role(self) -> str:
+        role = self.cleaned_data["role"]
+        if self.instance.pk == self.acting.pk and role != self.instance.role:
+            # An admin who demoted themselves would lose this page halfway through the change.
+            raise ValidationError("You cannot change your own role: ask another org admin to do it.")
+        return role
+
+    def clean_manager_role_started_on(self) -> datetime.date | None:
+        value = self.cleaned_data["manager_role_started_on"]
+        _check_start_date(value, self.instance.organisation)
+        return value
+
+
+class OrganisationSettingsForm(forms.ModelForm):
+    timezone = forms.ChoiceField(
+        label="Time zone",
+        help_text="Reassessment cycles and dates are counted in this time zone.",
+    )
+    anonymity_threshold = forms.IntegerField(
+        label="Anonymity threshold",
+        min_value=MIN_ANONYMITY_THRESHOLD,
+        max_value=1000,
+        help_text=(
+            f"Aggregates over fewer people than this show as “not enough responses”. "
+            f"At least {MIN_ANONYMITY_THRESHOLD}, so that no one's answers can be worked out from a group's."
+        ),
+        error_messages={
+            "min_value": (
+                f"The anonymity threshold must be at least {MIN_ANONYMITY_THRESHOLD}: "
+                "over fewer people, an aggregate could identify someone."
+            ),
+            "max_value": "The anonymity threshold can be at most 1,000.",
+        },
+    )
+
+    class Meta:
+        model = Organisation
+        fields = ["cadence_months", "timezone", "anonymity_threshold", "hr_sees_individual_results"]
+        labels = {"cadence_months": "Reassessment cadence"}
+        help_texts = {
+            "cadence_months": "How often managers are asked to assess themselves again.",
+            "hr_sees_individual_results": (
+                "By default HR sees aggregates and completion only, and an individual result only when "
+                "the manager chooses to share it. Tick this to let HR open every manager's results."
+            ),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["timezone"].choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+        self.helper = _helper(
+            Field("cadence_months", css_class="w-auto"), Field("timezone", css_class="w-auto"),
+            Field("anonymity_threshold", css_class="w-auto"), Field("hr_sees_individual_results"),
+        )  # fmt: skip
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(
+        label="Your full name", max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password1 = forms.CharField(
+        label="Choose a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, invitation: Invitation, **kwargs):
+        kwargs.setdefault("initial", {"full_name": invitation.full_name})
+        super().__init__(*args, **kwargs)
+        self.invitation = invitation
+        self.helper = _helper()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The two passwords are different: type the same password twice.")
+        elif password2:
+            # Checked against who they will be, so nobody picks their own email address as a password.
+            person = User(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password2, user=person)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label="CSV file",
+        help_text="At most 1 MB and 2,000 people.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_file(self) -> str:
+        """The file's text, once it reads as the expected CSV; the rows are checked afterwards."""
+        upload = self.cleaned_data["file"]
+        if upload.size > csv_import.MAX_BYTES:
+            # Checked before reading, so a huge upload is never loaded into memory.
+            raise ValidationError(
+                "The file is larger than 1 MB. Split it into smaller files and import them one by one."
+            )
+        try:
+            text = csv_import.decode_upload(upload.read())
+            csv_import.read_rows(text)
+        except csv_import.CsvFileError as error:
+            raise ValidationError(str(error)) from None
+        return text
+
+
+class ImportConfirmForm(forms.Form):
+    """The preview's CSV text, sent back to be checked again and imported."""
+
+    csv_text = forms.CharField(widget=forms.HiddenInput, strip=False)
+
+    def clean_csv_text(self) -> str:
+        text = self.cleaned_data["csv_text"]
+        try:
+            csv_import.read_rows(text)
+        except csv_import.CsvFileError as error:
+            raise ValidationError(str(error)) from None
+        return text

@@ -1,0 +1,363 @@
+"""Writes of running an organisation: invitations, people's activity, bulk import."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import zoneinfo
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from emassess.accounts.models import User
+from emassess.orgs import csv_import
+from emassess.orgs.models import Invitation, Membership, Organisation, Team
+from emassess.orgs.selectors import member_emails, open_invitation_emails, team_names
+
+# How long an invitation link works. Deliberately not a setting: nobody should need to tune it,
+# and a longer life only means more live links in old mailboxes.
+INVITATION_VALID_FOR = datetime.timedelta(days=7)
+# Keeps invitation tokens from being valid anywhere else the secret key signs things.
+INVITATION_SALT = "emassess.orgs.invitation"
+
+
+# ---------------------------------------------------------------------------------------------
+# Inviting
+
+
+class AlreadyMember(Exception):
+    """The address belongs to someone who is already a member of this organisation."""
+
+
+class AlreadyInvited(Exception):
+    """The organisation already has an open invitation for this address."""
+
+
+def invitation_create(
+    *,
+    organisation: Organisation,
+    invited_by: User | None,
+    email: str,
+    full_name: str,
+    role: str,
+    team: Team | None = None,
+    manager_role: str = "",
+    manager_role_started_on: datetime.date | None = None,
+    now: datetime.datetime | None = None,
+) -> Invitation:
+    """Store the invitation and email its link once the transaction commits."""
+    now = now or timezone.now()
+    email = email.strip().lower()
+    if organisation.memberships.filter(user__email__iexact=email).exists():
+        raise AlreadyMember
+    try:
+        with transaction.atomic():
+            invitation = Invitation.objects.create(
+                organisation=organisation,
+                email=email,
+                full_name=full_name.strip(),
+                role=role,
+                team=team,
+                manager_role=manager_role if role == Membership.Role.MANAGER else "",
+                manager_role_started_on=manager_role_started_on if role == Membership.Role.MANAGER else None,
+                invited_by=invited_by,
+                expires_at=now + INVITATION_VALID_FOR,
+            )
+    except IntegrityError:
+        # The one-open-invitation constraint: a second tab or a colleague got there first.
+        raise AlreadyInvited from None
+    _queue_invitation_email(invitation)
+    return invitation
+
+
+def invitation_revoke(*, invitation: Invitation, now: datetime.datetime | None = None) -> bool:
+    """Close an open invitation so its link stops working. False when it was already accepted or revoked."""
+    now = now or timezone.now()
+    revoked = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(revoked_at=now)
+    return revoked == 1
+
+
+def invitation_resend(*, invitation: Invitation, now: datetime.datetime | None = None) -> bool:
+    """Give an open invitation a fresh week and email a new link. False when it is no longer open."""
+    now = now or timezone.now()
+    expires_at = now + INVITATION_VALID_FOR
+    renewed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
+        expires_at=expires_at
+    )
+    if renewed != 1:
+        return False
+    invitation.expires_at = expires_at
+    _queue_invitation_email(invitation)
+    return True
+
+
+def _queue_invitation_email(invitation: Invitation) -> None:
+    # Imported here: the task module imports this one to do its work.
+    from emassess.orgs.tasks import send_invitation_email
+
+    # On commit: a worker must not look for an invitation whose transaction might still roll back.
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: send_invitation_email.delay(invitation_id))
+
+
+# ---------------------------------------------------------------------------------------------
+# The link and its email
+
+
+def invitation_token(*, invitation: Invitation) -> str:
+    """A signed, timestamped token carrying the invitation's id. Each email gets a fresh one."""
+    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
+
+
+def invitation_url(*, invitation: Invitation) -> str:
+    return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation=invitation)])
+
+
+def invitation_email_send(*, invitation: Invitation) -> bool:
+    """Email the invitation's link. False (and nothing sent) when it was accepted or revoked before
+    the worker got to it."""
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        return False
+    organisation = invitation.organisation
+    context = {
+        "invitation": invitation,
+        "organisation": organisation,
+        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
+        "role": _role_label(invitation),
+        "url": invitation_url(invitation=invitation),
+        "site_url": settings.SITE_URL,
+    }
+    # Dates in the email read in the organisation's time zone, whichever process renders it.
+    with timezone.override(zoneinfo.ZoneInfo(organisation.timezone)):
+        subject = " ".join(render_to_string("emails/invitation-subject.txt", context).split())
+        text = render_to_string("emails/invitation-body.txt", context)
+        html = render_to_string("emails/invitation-body.html", context)
+    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
+    message.attach_alternative(html, "text/html")
+    message.send()
+    return True
+
+
+def _role_label(invitation: Invitation) -> str:
+    if invitation.role == Membership.Role.MANAGER and invitation.manager_role:
+        return Membership.ManagerRole(invitation.manager_role).label.lower()
+    return {
+        Membership.Role.MANAGER: "manager",
+        Membership.Role.REPORT: "team member",
+        Membership.Role.HR: "HR",
+        Membership.Role.ORG_ADMIN: "organisation admin",
+    }[invitation.role]
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepting
+
+
+class Unavailable(enum.StrEnum):
+    """Why an invitation link cannot be used; each has its own explanation on the page."""
+
+    INVALID = "invalid"  # tampered with, cut short, or for an invitation that no longer exists
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    USED = "used"
+    ALREADY_MEMBER = "already_member"  # of this organisation
+    MEMBER_ELSEWHERE = "member_elsewhere"
+    ACCOUNT_DISABLED = "account_disabled"
+
+
+@dataclass
+class InvitationUnavailable(Exception):
+    reason: Unavailable
+    invitation: Invitation | None = None
+
+
+def invitation_from_token(*, token: str, now: datetime.datetime | None = None) -> Invitation:
+    """The open invitation a link points to, or InvitationUnavailable saying why it cannot be used."""
+    now = now or timezone.now()
+    try:
+        # Expiry is checked twice: here on the link's own signature, and below against the
+        # invitation's expires_at, which Resend moves and the database is the judge of.
+        payload = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_VALID_FOR)
+    except signing.SignatureExpired:
+        raise InvitationUnavailable(Unavailable.EXPIRED) from None
+    except signing.BadSignature:
+        raise InvitationUnavailable(Unavailable.INVALID) from None
+    invitation_id = payload.get("invitation") if isinstance(payload, dict) else None
+    invitation = (
+        Invitation.objects.select_related("organisation", "team").filter(pk=invitation_id).first()
+        if isinstance(invitation_id, int)
+        else None
+    )
+    if invitation is None:
+        raise InvitationUnavailable(Unavailable.INVALID)
+    reason = _unavailable_reason(invitation, now)
+    if reason is not None:
+        raise InvitationUnavailable(reason, invitation)
+    return invitation
+
+
+def _unavailable_reason(invitation: Invitation, now: datetime.datetime) -> Unavailable | None:
+    if invitation.accepted_at is not None:
+        return Unavailable.USED
+    if invitation.revoked_at is not None:
+        return Unavailable.REVOKED
+    if invitation.expires_at <= now:
+        return Unavailable.EXPIRED
+    return _account_problem(invitation)
+
+
+def _account_problem(invitation: Invitation) -> Unavailable | None:
+    """Why the person behind the address cannot join, when an account with it already exists."""
+    user = User.objects.filter(email__iexact=invitation.email).select_related("membership").first()
+    if user is None:
+        return None
+    membership = getattr(user, "membership", None)
+    if membership is not None:
+        if membership.organisation_id == invitation.organisation_id:
+            return Unavailable.ALREADY_MEMBER
+        return Unavailable.MEMBER_ELSEWHERE
+    if not user.is_active:
+        # Switched off by a superuser in the admin: an org admin's link must not switch it back on.
+        return Unavailable.ACCOUNT_DISABLED
+    return None
+
+
+def invitation_accept(
+    *, invitation: Invitation, full_name: str, password: str, now: datetime.datetime | None = None
+) -> User:
+    """Turn the invitation into a person who can log in, exactly once however many times the link is
+    used at the same moment. A user with the address but no organisation yet is attached and given
+    the new password: getting the link proves they own the address."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        # The claim comes first, so a second click waits here and then finds nothing to claim.
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at=None, revoked_at=None, expires_at__gt=now
+        ).update(accepted_at=now)
+        if claimed != 1:
+            invitation.refresh_from_db()
+            raise InvitationUnavailable(_unavailable_reason(invitation, now) or Unavailable.USED, invitation)
+        reason = _account_problem(invitation)
+        if reason is not None:
+            raise InvitationUnavailable(reason, invitation)  # leaving the block undoes the claim
+        user = User.objects.filter(email__iexact=invitation.email).first()
+        if user is None:
+            user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
+        else:
+            user.full_name = full_name.strip()
+            user.set_password(password)
+            user.save(update_fields=["full_name", "password"])
+        team = (
+            invitation.team
+            if invitation.team and invitation.team.organisation_id == invitation.organisation_id
+            else None
+        )
+        try:
+            with transaction.atomic():
+                Membership.objects.create(
+                    user=user,
+                    organisation_id=invitation.organisation_id,
+                    role=invitation.role,
+                    team=team,
+                    manager_role=invitation.manager_role,
+                    manager_role_started_on=invitation.manager_role_started_on,
+                )
+        except IntegrityError:
+            # Another organisation's invitation was accepted by the same person at the same moment.
+            raise InvitationUnavailable(Unavailable.MEMBER_ELSEWHERE, invitation) from None
+    return user
+
+
+# ---------------------------------------------------------------------------------------------
+# People
+
+
+class CannotDeactivateSelf(Exception):
+    """An admin who deactivated themselves would be locked out with nobody to let them back in."""
+
+
+def membership_deactivate(*, membership: Membership, by: Membership) -> None:
+    """Stop the person logging in. Their membership and history stay, so reactivating restores them."""
+    if membership.pk == by.pk:
+        raise CannotDeactivateSelf
+    User.objects.filter(pk=membership.user_id).update(is_active=False)
+
+
+def membership_reactivate(*, membership: Membership) -> None:
+    User.objects.filter(pk=membership.user_id).update(is_active=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# Bulk import
+
+
+@dataclass
+class ImportRejected(Exception):
+    """The file has errors (possibly new ones since the preview); nothing was imported."""
+
+    result: csv_import.ImportResult
+
+
+def people_import_context(
+    *, organisation: Organisation, today: datetime.date | None = None
+) -> csv_import.ImportContext:
+    return csv_import.ImportContext(
+        member_emails=member_emails(organisation=organisation),
+        invited_emails=open_invitation_emails(organisation=organisation),
+        teams=team_names(organisation=organisation),
+        today=today or timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.timezone)),
+    )
+
+
+def people_import_preview(*, organisation: Organisation, text: str) -> csv_import.ImportResult:
+    """Every row checked against the organisation as it is now. Raises csv_import.CsvFileError."""
+    return csv_import.parse(text, context=people_import_context(organisation=organisation))
+
+
+def people_import(
+    *, organisation: Organisation, invited_by: User, text: str, now: datetime.datetime | None = None
+) -> list[Invitation]:
+    """Invite everyone in the file, or no one: the file is checked again (the organisation may have
+    changed since the preview), and teams and invitations are created in one transaction."""
+    now = now or timezone.now()
+    result = people_import_preview(organisation=organisation, text=text)
+    if not result.ok:
+        raise ImportRejected(result)
+    try:
+        with transaction.atomic():
+            invitations = _import_rows(organisation=organisation, invited_by=invited_by, result=result, now=now)
+    except IntegrityError:
+        # Someone invited one of these people, or created one of these teams, since the check
+        # above: everything was rolled back, and a fresh check names the rows that clash.
+        raise ImportRejected(people_import_preview(organisation=organisation, text=text)) from None
+    for invitation in invitations:
+        _queue_invitation_email(invitation)
+    return invitations
+
+
+def _import_rows(
+    *, organisation: Organisation, invited_by: User, result: csv_import.ImportResult, now: datetime.datetime
+) -> list[Invitation]:
+    teams = {team.name.casefold(): team for team in organisation.teams.all()}
+    for name in result.new_teams:
+        teams[name.casefold()] = Team.objects.create(organisation=organisation, name=name)
+    return Invitation.objects.bulk_create(
+        Invitation(
+            organisation=organisation,
+            email=row.email,
+            full_name=row.name,
+            role=row.role,
+            team=teams[row.team.casefold()] if row.team else None,
+            manager_role=row.manager_role,
+            manager_role_started_on=row.role_started_on,
+            invited_by=invited_by,
+            expires_at=now + INVITATION_VALID_FOR,
+        )
+        for row in result.rows
+    )

@@ -1,0 +1,210 @@
+"""Running an organisation: people, invitations, bulk import and settings, for org admins only.
+
+Every object is looked up inside the admin's own organisation, so another organisation's ids are
+simply not found (404). The invitation page is the one public page: its signed link is the check.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from emassess.core.access import role_required
+from emassess.orgs import services
+from emassess.orgs.csv_import import HEADER, MAX_ROWS, ROLE_CODES
+from emassess.orgs.forms import (
+    AcceptInvitationForm,
+    ImportConfirmForm,
+    ImportUploadForm,
+    InviteForm,
+    OrganisationSettingsForm,
+    PersonForm,
+)
+from emassess.orgs.models import Invitation, Membership, Organisation
+from emassess.orgs.selectors import open_invitation_list, people_list
+
+admin_only = role_required(Membership.Role.ORG_ADMIN)
+
+
+def _person(request: HttpRequest, pk: int) -> Membership:
+    return get_object_or_404(request.membership.organisation.memberships.select_related("user"), pk=pk)
+
+
+def _invitation(request: HttpRequest, pk: int) -> Invitation:
+    return get_object_or_404(request.membership.organisation.invitations, pk=pk)
+
+
+@admin_only
+def people(request: HttpRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    context = {
+        "people": people_list(organisation=organisation),
+        "invitations": open_invitation_list(organisation=organisation),
+        "now": timezone.now(),  # to mark expired invitations
+    }
+    return render(request, "orgs/people.html", context)
+
+
+@admin_only
+def invite(request: HttpRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    form = InviteForm(request.POST or None, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation = services.invitation_create(
+                organisation=organisation, invited_by=request.user, **form.cleaned_data
+            )
+        except services.AlreadyMember:
+            form.add_error("email", "This person is already a member of the organisation.")
+        except services.AlreadyInvited:
+            form.add_error("email", "This person already has an open invitation: resend or revoke it below.")
+        else:
+            messages.success(request, f"Invitation sent to {invitation.email}. The link works for 7 days.")
+            return redirect("people")
+    return render(request, "orgs/invite.html", {"form": form})
+
+
+@admin_only
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    form = PersonForm(request.POST or None, instance=person, acting=request.membership)
+    if request.method == "POST" and form.is_valid():
+        # A plain ModelForm save: Membership.clean has already checked the change, nothing else follows from it.
+        form.save()
+        messages.success(request, f"{person.user.get_full_name()} is updated.")
+        return redirect("people")
+    return render(request, "orgs/person_edit.html", {"form": form, "person": person})
+
+
+@admin_only
+@require_POST
+def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    try:
+        services.membership_deactivate(membership=person, by=request.membership)
+    except services.CannotDeactivateSelf:
+        messages.error(request, "You cannot deactivate yourself: ask another org admin to do it.")
+    else:
+        messages.success(
+            request, f"{person.user.get_full_name()} is deactivated: they can no longer log in. Their history is kept."
+        )
+    return redirect("people")
+
+
+@admin_only
+@require_POST
+def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person(request, pk)
+    services.membership_reactivate(membership=person)
+    messages.success(request, f"{person.user.get_full_name()} is active again and can log in.")
+    return redirect("people")
+
+
+@admin_only
+@require_POST
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(request, pk)
+    if services.invitation_revoke(invitation=invitation):
+        messages.success(request, f"The invitation to {invitation.email} is revoked: its link no longer works.")
+    else:
+        messages.info(request, f"The invitation to {invitation.email} was already accepted or revoked.")
+    return redirect("people")
+
+
+@admin_only
+@require_POST
+def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = _invitation(request, pk)
+    if services.invitation_resend(invitation=invitation):
+        messages.success(request, f"A new link is on its way to {invitation.email}. It works for 7 days.")
+    else:
+        messages.info(request, f"The invitation to {invitation.email} was already accepted or revoked.")
+    return redirect("people")
+
+
+@admin_only
+def people_import(request: HttpRequest) -> HttpResponse:
+    organisation = request.membership.organisation
+    context = {"header": ",".join(HEADER), "role_codes": ROLE_CODES, "max_rows": MAX_ROWS}
+    upload_form = ImportUploadForm()
+    if request.method == "POST" and request.POST.get("action") == "confirm":
+        confirm_form = ImportConfirmForm(request.POST)
+        if not confirm_form.is_valid():
+            messages.error(request, "The file could not be read again; nothing was imported. Please upload it again.")
+            return render(request, "orgs/import.html", {**context, "form": upload_form})
+        try:
+            invitations = services.people_import(
+                organisation=organisation, invited_by=request.user, text=confirm_form.cleaned_data["csv_text"]
+            )
+        except services.ImportRejected as rejected:
+            messages.error(
+                request,
+                "Something changed since the preview, and the file now has errors. Nothing was imported.",
+            )
+            context |= {"result": rejected.result, "confirm_form": confirm_form}
+            return render(request, "orgs/import.html", {**context, "form": upload_form})
+        messages.success(request, f"{len(invitations)} invitations sent. They are listed under Pending invitations.")
+        return redirect("people")
+    if request.method == "POST":
+        upload_form = ImportUploadForm(request.POST, request.FILES)
+        if upload_form.is_valid():
+            text = upload_form.cleaned_data["file"]
+            context |= {
+                "result": services.people_import_preview(organisation=organisation, text=text),
+                "confirm_form": ImportConfirmForm(initial={"csv_text": text}),
+                "file_name": request.FILES["file"].name,
+            }
+    return render(request, "orgs/import.html", {**context, "form": upload_form})
+
+
+@admin_only
+def organisation_settings(request: HttpRequest) -> HttpResponse:
+    # A fresh copy: a rejected form writes its values onto the instance, and the navigation shows
+    # request.membership.organisation, which must keep showing what is actually stored.
+    organisation = Organisation.objects.get(pk=request.membership.organisation_id)
+    form = OrganisationSettingsForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The organisation's settings are saved.")
+        return redirect("organisation_settings")
+    return render(request, "orgs/settings.html", {"form": form})
+
+
+# Public: whoever holds the signed link is the person invited, so no role_required here.
+def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        invitation = services.invitation_from_token(token=token)
+    except services.InvitationUnavailable as unavailable:
+        return _invitation_unavailable(request, unavailable)
+    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.invitation_accept(
+                invitation=invitation,
+                full_name=form.cleaned_data["full_name"],
+                password=form.cleaned_data["password1"],
+            )
+        except services.InvitationUnavailable as unavailable:
+            return _invitation_unavailable(request, unavailable)
+        login(request, user)
+        messages.success(request, f"Welcome to {invitation.organisation.name}, {user.get_short_name()}.")
+        return redirect("home")
+    return render(request, "orgs/invitation_accept.html", {"form": form, "invitation": invitation})
+
+
+UNAVAILABLE_STATUS = {
+    services.Unavailable.INVALID: 404,
+    services.Unavailable.ALREADY_MEMBER: 409,
+    services.Unavailable.MEMBER_ELSEWHERE: 409,
+    services.Unavailable.ACCOUNT_DISABLED: 409,
+}
+
+
+def _invitation_unavailable(request: HttpRequest, unavailable: services.InvitationUnavailable) -> HttpResponse:
+    context = {"reason": str(unavailable.reason), "invitation": unavailable.invitation}
+    status = UNAVAILABLE_STATUS.get(unavailable.reason, 410)  # expired, revoked, used: gone for good
+    return render(request, "orgs/invitation_unavailable.html", context, status=status)

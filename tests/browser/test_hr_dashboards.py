@@ -1,0 +1,49 @@
+"""HR's journey in a real browser: the overview, a team, the CSV export."""
+
+import csv
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_hr_opens_the_overview_drills_into_a_team_and_exports_csv(page, demo_site):
+    log_in(page, demo_site, "hr@acme.test")
+    expect(page).to_have_url(re.compile(r"/organisation/$"))
+    expect(page.get_by_role("heading", name="Acme", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("completion")).to_be_visible()
+    expect(page.get_by_test_id("archetype-mix")).to_be_visible()  # the demo has results this quarter
+    expect(page.get_by_test_id("trends").locator("tbody tr")).to_have_count(8)
+    expect(page.get_by_test_id("heatmap")).to_contain_text("not enough responses")  # small teams stay hidden
+
+    # An earlier quarter, chosen from the picker.
+    previous = page.locator("#quarter option").nth(1).get_attribute("value")
+    page.locator("#quarter").select_option(previous)
+    page.get_by_role("button", name="Show").click()
+    expect(page.get_by_role("heading", name=f"Completion of {previous}")).to_be_visible()
+
+    # Drill into a team.
+    page.get_by_test_id("heatmap").get_by_role("link", name="Checkout").click()
+    expect(page.get_by_role("heading", name="Checkout", exact=True)).to_be_visible()
+    expect(page.get_by_test_id("team-managers")).to_contain_text("Emma Moreau")
+    expect(page.get_by_test_id("team-managers")).not_to_contain_text("Tomás")  # another team
+
+    # Export what the team page shows.
+    with page.expect_download() as download_info:
+        page.get_by_test_id("export-csv").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(f"{previous}.csv")
+    with open(download.path(), newline="", encoding="utf-8") as file:
+        rows = list(csv.reader(file))
+    assert rows[0] == ["section", "item", "measure", "value"]
+    assert ["managers", "Emma Moreau", "status", "done"] in rows  # her demo history covers last quarter
+
+
+def test_a_manager_cannot_open_the_dashboards(page, demo_site):
+    log_in(page, demo_site, "em@acme.test")
+    page.goto(demo_site + "/organisation/")
+    expect(page.get_by_role("heading", name="This page is not available to you")).to_be_visible()

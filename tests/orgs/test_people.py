@@ -1,0 +1,188 @@
+"""The People page: listing, editing, deactivating and reactivating the organisation's people."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from emassess.assessments.models import Assessment
+from emassess.assessments.services import assessment_start
+from emassess.orgs import services
+from emassess.orgs.models import Membership
+from tests import factories
+
+
+def test_people_lists_everyone_in_the_organisation_and_no_one_else(client, cast):
+    cast.bob.user.is_active = False
+    cast.bob.user.save()
+    client.force_login(cast.adam.user)
+    response = client.get(reverse("people"))
+    page = response.content.decode()
+    for email in ("alice@acme.test", "bob@acme.test", "carol@acme.test", "hana@acme.test", "adam@acme.test"):
+        assert email in page
+    assert "globex" not in page.lower()
+    assert "Tech lead manager" in page  # Carol
+    assert "1 Mar 2025" in page  # Alice's start in role
+    rows = {person.user.email: person for person in response.context["people"]}
+    assert rows["bob@acme.test"].reports_to == cast.alice
+    assert "Deactivated" in page
+    assert reverse("person_reactivate", args=[cast.bob.pk]) in page
+    assert reverse("person_deactivate", args=[cast.alice.pk]) in page
+    assert reverse("person_deactivate", args=[cast.adam.pk]) not in page  # not themselves
+
+
+def _add_people(organisation, count: int) -> None:
+    for _ in range(count // 2):
+        manager = factories.ManagerFactory(organisation=organisation)
+        factories.MembershipFactory(organisation=organisation, team=manager.team, reports_to=manager)
+        services.invitation_create(
+            organisation=organisation, invited_by=None, email=f"{manager.user.email}.new", full_name="", role="report"
+        )
+
+
+def test_the_people_page_takes_the_same_number_of_queries_for_3_or_30_people(client, cast):
+    client.force_login(cast.adam.user)
+    client.get(reverse("people"))  # warm up anything cached per process
+    _add_people(cast.acme, 3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse("people")).status_code == 200
+    _add_people(cast.acme, 30)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("people"))
+    assert response.content.decode().count('data-testid="person-row"') > 30
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_people_page_queries(client, cast, django_assert_num_queries):
+    client.force_login(cast.adam.user)
+    # savepoint (ATOMIC_REQUESTS), session, user, membership with organisation and team,
+    # people with user, team and manager, open invitations with team and inviter, release savepoint
+    with django_assert_num_queries(7):
+        client.get(reverse("people"))
+
+
+# --- Editing ----------------------------------------------------------------------------------
+
+
+def edit(client, person: Membership, **data):
+    current = {
+        "role": person.role,
+        "team": person.team_id or "",
+        "manager_role": person.manager_role,
+        "manager_role_started_on": person.manager_role_started_on or "",
+        "reports_to": person.reports_to_id or "",
+    }
+    return client.post(reverse("person_edit", args=[person.pk]), current | data)
+
+
+def test_an_admin_makes_a_report_a_tlm_in_another_team(client, cast):
+    client.force_login(cast.adam.user)
+    response = edit(
+        client, cast.bob, role="manager", team=cast.carol.team_id, manager_role="tlm",
+        manager_role_started_on="2026-01-05", reports_to=cast.carol.pk,
+    )  # fmt: skip
+    assert response.status_code == 302
+    cast.bob.refresh_from_db()
+    assert (cast.bob.role, cast.bob.manager_role, cast.bob.team) == ("manager", "tlm", cast.carol.team)
+    assert cast.bob.manager_role_started_on.isoformat() == "2026-01-05"
+    assert cast.bob.reports_to == cast.carol
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"role": "manager"}, "manager_role", "Say whether this manager is an EM or a TLM."),
+        ({"manager_role": "em"}, "manager_role", "Only managers have an EM or TLM role."),
+        ({"manager_role_started_on": "2999-01-01", "role": "manager", "manager_role": "em"}, "manager_role_started_on",
+         "in the future"),
+    ],
+)  # fmt: skip
+def test_membership_rules_show_on_the_form_and_nothing_changes(client, cast, data, field, message):
+    client.force_login(cast.adam.user)
+    response = edit(client, cast.bob, **data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert message in " ".join(form.errors[field])
+    assert not form.non_field_errors()  # the database constraint does not repeat it in its own words
+    page = response.content.decode()
+    assert 'data-testid="error-summary"' in page
+    assert message in page
+    cast.bob.refresh_from_db()
+    assert (cast.bob.role, cast.bob.manager_role) == ("report", "")
+
+
+def test_reports_to_offers_only_the_organisations_people_and_not_the_person(client, cast):
+    gus = Membership.objects.get(user__email="gus@globex.test")
+    client.force_login(cast.adam.user)
+    form = client.get(reverse("person_edit", args=[cast.bob.pk])).context["form"]
+    offered = set(form.fields["reports_to"].queryset)
+    assert cast.alice in offered
+    assert gus not in offered
+    assert cast.bob not in offered
+
+    for wrong in (gus.pk, cast.bob.pk):
+        response = edit(client, cast.bob, reports_to=wrong)
+        assert response.status_code == 200
+        assert "Select a valid choice" in " ".join(response.context["form"].errors["reports_to"])
+    cast.bob.refresh_from_db()
+    assert cast.bob.reports_to == cast.alice
+
+
+def test_an_admin_cannot_change_their_own_role(client, cast):
+    client.force_login(cast.adam.user)
+    response = edit(client, cast.adam, role="report")
+    assert response.status_code == 200
+    assert "You cannot change your own role" in response.content.decode()
+    cast.adam.refresh_from_db()
+    assert cast.adam.role == "org_admin"
+
+
+# --- Deactivating -----------------------------------------------------------------------------
+
+
+def test_deactivating_blocks_login_and_keeps_membership_and_history(client, cast, version):
+    draft = assessment_start(manager=cast.alice)
+    alices_client = client.__class__()
+    alices_client.force_login(cast.alice.user)
+    assert alices_client.get(reverse("manager_home")).status_code == 200
+
+    client.force_login(cast.adam.user)
+    response = client.post(reverse("person_deactivate", args=[cast.alice.pk]), follow=True)
+    assert "Alice Able is deactivated" in response.content.decode()
+
+    cast.alice.user.refresh_from_db()
+    assert not cast.alice.user.is_active
+    assert Membership.objects.filter(pk=cast.alice.pk, role="manager").exists()
+    assert Assessment.objects.filter(pk=draft.pk, manager=cast.alice).exists()
+    cast.bob.refresh_from_db()
+    assert cast.bob.reports_to == cast.alice
+    # the session she already had ends, and she cannot log in again
+    assert alices_client.get(reverse("manager_home")).status_code == 302
+    fresh = client.__class__()
+    response = fresh.post(reverse("login"), {"username": "alice@acme.test", "password": factories.PASSWORD})
+    assert response.status_code == 200
+    assert "Please enter a correct email address and password" in response.content.decode()
+    assert "_auth_user_id" not in fresh.session
+
+    client.post(reverse("person_reactivate", args=[cast.alice.pk]))
+    response = fresh.post(reverse("login"), {"username": "alice@acme.test", "password": factories.PASSWORD})
+    assert response.status_code == 302
+    assert fresh.get(reverse("manager_home")).context["draft"] == draft
+
+
+def test_an_admin_cannot_deactivate_themselves(client, cast):
+    client.force_login(cast.adam.user)
+    response = client.post(reverse("person_deactivate", args=[cast.adam.pk]), follow=True)
+    assert "You cannot deactivate yourself" in response.content.decode()
+    cast.adam.user.refresh_from_db()
+    assert cast.adam.user.is_active
+
+
+def test_deactivate_and_reactivate_are_posts_only(client, cast):
+    client.force_login(cast.adam.user)
+    for name in ("person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend"):
+        assert client.get(reverse(name, args=[cast.bob.pk])).status_code == 405
+    cast.bob.user.refresh_from_db()
+    assert cast.bob.user.is_active

@@ -1,0 +1,69 @@
+"""The organisation's settings: cadence, time zone, anonymity threshold, what HR may see."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import pytest
+from django.urls import reverse
+
+VALID = {
+    "cadence_months": "6",
+    "timezone": "America/New_York",
+    "anonymity_threshold": "5",
+    "hr_sees_individual_results": "on",
+}
+
+
+@pytest.fixture
+def admin_client(client, cast):
+    client.force_login(cast.adam.user)
+    return client
+
+
+def test_the_page_shows_the_current_settings_and_explains_the_default(admin_client, cast):
+    response = admin_client.get(reverse("organisation_settings"))
+    page = response.content.decode()
+    assert "HR sees aggregates and completion only" in page
+    assert "the manager chooses to share it" in page
+    form = response.context["form"]
+    assert form["timezone"].value() == "Europe/London"
+    zones = [value for value, _ in form.fields["timezone"].choices]
+    assert zones == sorted(zoneinfo.available_timezones())
+    assert '<option value="Europe/London" selected>' in page
+
+
+def test_an_admin_changes_the_settings(admin_client, cast):
+    response = admin_client.post(reverse("organisation_settings"), VALID, follow=True)
+    assert "settings are saved" in response.content.decode()
+    cast.acme.refresh_from_db()
+    assert cast.acme.cadence_months == 6
+    assert cast.acme.timezone == "America/New_York"
+    assert cast.acme.anonymity_threshold == 5
+    assert cast.acme.hr_sees_individual_results is True
+    cast.globex.refresh_from_db()
+    assert cast.globex.anonymity_threshold == 3
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("anonymity_threshold", "2", "The anonymity threshold must be at least 3"),
+        ("anonymity_threshold", "0", "The anonymity threshold must be at least 3"),
+        ("anonymity_threshold", "", "This field is required."),
+        ("timezone", "Mars/Olympus_Mons", "Select a valid choice."),
+        ("cadence_months", "5", "Select a valid choice."),
+    ],
+)
+def test_a_wrong_value_is_explained_and_nothing_changes(admin_client, cast, field, value, message):
+    response = admin_client.post(reverse("organisation_settings"), VALID | {field: value})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="error-summary"' in page
+    assert message in page
+    assert response.context["form"].errors[field]
+    assert '<option value="America/New_York" selected>' in page or field == "timezone"  # what was typed is kept
+    cast.acme.refresh_from_db()
+    assert (cast.acme.cadence_months, cast.acme.timezone, cast.acme.anonymity_threshold) == (3, "Europe/London", 3)
+    assert cast.acme.hr_sees_individual_results is False
+    assert "Acme" in page  # the navigation still shows the stored organisation
