@@ -90,7 +90,11 @@ class Assessment(models.Model):
                 fields=["manager"], condition=models.Q(status="draft"), name="one_draft_per_manager"
             ),
         ]
-        indexes = [models.Index(fields=["manager", "status", "submitted_at"])]
+        indexes = [
+            models.Index(fields=["manager", "status", "submitted_at"]),
+            # The dashboards read results quarter by quarter.
+            models.Index(fields=["period", "status", "manager"]),
+        ]
 
     def __str__(self) -> str:
         when = self.period or f"started {self.started_at:%Y-%m-%d}"
