@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "emassess.core",
     "emassess.assessments",
     "emassess.dashboards",
+    "emassess.reviews",
+    "emassess.reminders",
 ]
 
 MIDDLEWARE = [

@@ -42,6 +42,11 @@ class Organisation(models.Model):
         default=False,
         help_text="Off: HR sees aggregates and completion only, and a result a manager chose to share.",
     )
+    nudge_after_days = models.PositiveSmallIntegerField(
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text="Days after a cycle opens before one reminder goes to managers who have not finished.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -111,6 +116,9 @@ class Membership(models.Model):
     manager_role_started_on = models.DateField(
         null=True, blank=True, help_text="Managers only: when they started their current EM or TLM role."
     )
+    # Set when the person follows the unsubscribe link of a nudge; the quarterly invitation
+    # itself still comes, and HR can see who opted out.
+    nudges_unsubscribed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation", "user__email"]
