@@ -29,6 +29,7 @@ setup: install
 	$(PY) manage.py load_framework
 	$(PY) manage.py load_questionnaire
 	$(PY) manage.py load_demo
+	$(PY) manage.py send_due_reminders
 
 ## Start the app on the embedded defaults (SQLite, eager Celery, email to var/outbox).
 run: setup
@@ -43,6 +44,8 @@ test: install-dev
 bench: install-dev
 	$(PY) -m bench.scoring
 	$(PY) -m bench.submit
+	$(PY) -m bench.dashboards
+	$(PY) -m bench.reminders
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -13,7 +13,9 @@ urlpatterns = [
     path("organisation/", include("emassess.dashboards.urls")),
     path("framework/", framework_views.guide, name="framework_guide"),
     path("assessments/", include("emassess.assessments.urls")),
+    path("reviews/", include("emassess.reviews.urls")),
     path("", include("emassess.orgs.urls")),
+    path("", include("emassess.reminders.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

@@ -5,6 +5,9 @@ from django.urls import reverse
 
 from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.services import assessment_set_shared, assessment_start, assessment_submit
+from emassess.reminders.services import unsubscribe_token
+from emassess.reviews.services import role_review_start, role_review_submit
+from tests.reviews.conftest import review_answers
 
 WEEK = {
     "hands_on_coding": 10,
@@ -95,6 +98,16 @@ EXPECTED = {
     "team_export": ACME_HR_ONLY,
     "shared_result": ACME_HR_ONLY,
     "assessment_share": MANAGERS_ONLY_OWN | {"manager": 302},
+    "reminder_outbox": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    "reminders_unsubscribe": dict.fromkeys(ROLES, 200),  # public: the signed token is the key
+    "role_review": {
+        "anonymous": LOGIN, "report": 403, "manager": 200, "other_manager": 200,
+        "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
+    },
+    "role_review_result": MANAGERS_ONLY_OWN,
     "admin:index": {
         "anonymous": ADMIN_LOGIN, "report": ADMIN_LOGIN, "manager": ADMIN_LOGIN,
         "other_manager": ADMIN_LOGIN, "hr": ADMIN_LOGIN, "other_org_hr": ADMIN_LOGIN,
@@ -132,6 +145,12 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
         if page == "assessment_step (post)":
             return "post", url, {"action": "save"}
         return "get", url, {}
+    if page == "role_review_result":
+        review = role_review_start(manager=cast.alice, year=1)
+        role_review_submit(review=review, answers=review_answers())
+        return "get", reverse(page, args=[review.pk]), {}
+    if page == "reminders_unsubscribe":
+        return "get", reverse(page, args=[unsubscribe_token(membership=cast.alice)]), {}
     if page == "assessment_start":
         return "post", reverse(page), {}
     return "get", reverse(page), {}

@@ -1,12 +1,12 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from emassess.assessments.selectors import draft_of, submitted_list
 from emassess.core.access import membership_of, role_required
 from emassess.orgs.models import Membership
-from emassess.orgs.selectors import direct_report_list, role_anniversary
+from emassess.orgs.selectors import direct_report_list
+from emassess.reviews.selectors import review_overview
 
 HOME_OF_ROLE = {
     Membership.Role.MANAGER: "manager_home",
@@ -30,11 +30,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @role_required(Membership.Role.MANAGER)
 def manager_home(request: HttpRequest) -> HttpResponse:
     membership = request.membership
-    today = timezone.localdate()
-    started = membership.manager_role_started_on
+    # The organisation's calendar, as the role review and its reminder email count anniversaries.
+    today = membership.organisation.today()
     context = {
         "months_in_role": membership.months_in_role(today),
-        "one_year_on": role_anniversary(started) if started else None,
+        "role_review": review_overview(manager=membership, today=today),  # one query
         "direct_reports": direct_report_list(manager=membership),
         "today": today,
         "draft": draft_of(manager=membership),

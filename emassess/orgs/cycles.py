@@ -13,6 +13,7 @@ import zoneinfo
 from dataclasses import dataclass
 
 QUARTER_LABEL = re.compile(r"^(\d{4})-Q([1-4])$")
+CYCLE_LABEL = re.compile(r"^(\d{4})(?:-([QH])([1-4]))?$")
 
 
 @dataclass(frozen=True)
@@ -79,3 +80,15 @@ def parse_quarter(label: str) -> Cycle:
 def quarters_up_to(last: Cycle, count: int) -> list[Cycle]:
     """The `count` quarters ending with `last`, oldest first."""
     return [shift(last, offset, 3) for offset in range(1 - count, 1)]
+
+
+def parse_cycle(label: str) -> Cycle:
+    """The cycle a label names: '2026-Q4', '2026-H2' or '2026'."""
+    match = CYCLE_LABEL.match(label or "")
+    if not match or (match[2] == "H" and match[3] not in ("1", "2")):
+        raise ValueError(f"not a cycle: {label!r} (expected e.g. 2026-Q4, 2026-H2 or 2026)")
+    year = int(match[1])
+    if match[2] is None:
+        return cycle_containing(datetime.date(year, 1, 1), 12)
+    months = 3 if match[2] == "Q" else 6
+    return cycle_containing(datetime.date(year, months * (int(match[3]) - 1) + 1, 1), months)

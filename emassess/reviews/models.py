@@ -27,9 +27,7 @@ class RoleReview(models.Model):
     role_started_on = models.DateField(help_text="The start of the role this review looks back on.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     answers = models.JSONField(default=dict, blank=True)
-    first_assessment = models.ForeignKey(
-        Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    first_assessment = models.ForeignKey(Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     latest_assessment = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,0 +1,94 @@
+"""Who is due which reminder on a given day.
+
+`reminders_for` is the rule, a pure function of what is known about one manager; `due_reminders`
+gathers those facts for a whole organisation in a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q
+
+from emassess.assessments.models import Assessment
+from emassess.dashboards.selectors import eligible_managers
+from emassess.orgs.cycles import Cycle, cycle_containing
+from emassess.orgs.models import Organisation
+from emassess.orgs.selectors import role_anniversary
+from emassess.reminders.models import Reminder
+from emassess.reviews.models import RoleReview
+from emassess.reviews.selectors import due_review_year
+
+# A review reminder goes out in the weeks after the anniversary, not years later: someone who
+# has led a team for five years when their organisation joins is not sent a "one-year" email.
+REVIEW_REMINDER_WINDOW = datetime.timedelta(days=60)
+
+
+@dataclass(frozen=True)
+class ManagerFacts:
+    membership_id: int
+    email: str
+    role_started_on: datetime.date | None
+    done_this_cycle: bool
+    nudges_unsubscribed: bool
+    reviewed_years: frozenset[int]  # role reviews submitted for the current role
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    membership_id: int
+    email: str
+    kind: str
+    period: str
+
+
+def reminders_for(
+    facts: ManagerFacts, *, cycle: Cycle, nudge_after_days: int, today: datetime.date
+) -> list[DueReminder]:
+    due = []
+
+    def remind(kind: str, period: str) -> None:
+        due.append(DueReminder(facts.membership_id, facts.email, kind, period))
+
+    if not facts.done_this_cycle:
+        remind(Reminder.Kind.CYCLE_OPEN, cycle.label)
+        nudge_day = cycle.start + datetime.timedelta(days=nudge_after_days)
+        if today >= nudge_day and not facts.nudges_unsubscribed:
+            remind(Reminder.Kind.CYCLE_NUDGE, cycle.label)
+    year = due_review_year(started_on=facts.role_started_on, submitted_years=facts.reviewed_years, today=today)
+    if year is not None and today - role_anniversary(facts.role_started_on, years=year) <= REVIEW_REMINDER_WINDOW:
+        remind(Reminder.Kind.ROLE_REVIEW, f"year-{year}")
+    return due
+
+
+def due_reminders(*, organisation: Organisation, today: datetime.date) -> list[DueReminder]:
+    """Every reminder the organisation's managers are due today (`today` in its time zone): two queries."""
+    cycle = cycle_containing(today, organisation.cadence_months)
+    start, end = cycle.bounds(organisation.timezone)
+    done = Assessment.objects.filter(
+        manager=OuterRef("pk"), status=Assessment.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
+    )
+    managers = (
+        eligible_managers(organisation=organisation, cycle=cycle)
+        .filter(Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lte=today))
+        .annotate(done_this_cycle=Exists(done))
+        .values("pk", "user__email", "manager_role_started_on", "done_this_cycle", "nudges_unsubscribed_at")
+    )
+    reviewed: dict[tuple[int, datetime.date], set[int]] = {}
+    for manager_id, started, year in RoleReview.objects.filter(
+        manager__organisation=organisation, status=RoleReview.Status.SUBMITTED
+    ).values_list("manager_id", "role_started_on", "year"):
+        reviewed.setdefault((manager_id, started), set()).add(year)
+    due: list[DueReminder] = []
+    for row in managers:
+        facts = ManagerFacts(
+            membership_id=row["pk"],
+            email=row["user__email"],
+            role_started_on=row["manager_role_started_on"],
+            done_this_cycle=row["done_this_cycle"],
+            nudges_unsubscribed=row["nudges_unsubscribed_at"] is not None,
+            reviewed_years=frozenset(reviewed.get((row["pk"], row["manager_role_started_on"]), ())),
+        )
+        due += reminders_for(facts, cycle=cycle, nudge_after_days=organisation.nudge_after_days, today=today)
+    return due

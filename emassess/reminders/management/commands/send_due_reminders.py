@@ -1,0 +1,42 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from emassess.reminders.models import Reminder
+from emassess.reminders.services import reminder_send, reminders_dispatch
+
+
+class Command(BaseCommand):
+    help = (
+        "Record the reminders managers are due and send those ready, in this process: the same logic "
+        "the periodic dispatcher runs. Prints what it sent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", help="Act as if today were this date (YYYY-MM-DD), e.g. for the demo.")
+        parser.add_argument("--dry-run", action="store_true", help="Only print what is due; write and send nothing.")
+
+    def handle(self, *args, date: str | None, dry_run: bool, **options):
+        now = timezone.now()
+        if date:
+            try:
+                day = datetime.date.fromisoformat(date)
+            except ValueError as error:
+                raise CommandError(f"--date must look like 2026-12-01, not {date!r}.") from error
+            now = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+        report = reminders_dispatch(now=now, dry_run=dry_run)
+        if dry_run:
+            for due in report.due:
+                self.stdout.write(f"due  {due.kind:<12} {due.period:<8} {due.email}")
+            self.stdout.write(f"{len(report.due)} reminder(s) due; dry run: nothing recorded or sent.")
+            return
+        counts: dict[str, int] = {}
+        for reminder_id in report.claimed:
+            result = reminder_send(reminder_id=reminder_id, now=now)
+            counts[result.status] = counts.get(result.status, 0) + 1
+            reminder = Reminder.objects.get(pk=reminder_id)
+            line = f"{result.status:<8} {reminder.kind:<12} {reminder.period:<8} {reminder.email}"
+            self.stdout.write(line + (f"  ({result.detail})" if result.detail else ""))
+        summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "nothing to send"
+        self.stdout.write(self.style.SUCCESS(f"{report.created} new reminder(s) recorded; {summary}."))

@@ -1,0 +1,219 @@
+"""Dispatching and sending reminders, so that each due email arrives once.
+
+- The dispatcher records every due reminder as a row, unique per (person, kind, period): running
+  it twice, or two at once, cannot make a second row.
+- It then claims the rows whose time has come (new ones, retries, and ones whose worker
+  vanished: see LEASE) and hands their ids out to be sent.
+- Sending locks the row, skips it unless it is still pending, sends, and marks it sent in the
+  same transaction. An SMTP error records the attempt and a back-off; after MAX_ATTEMPTS it is
+  failed, for HR to see in the outbox.
+
+The one window left is a worker that dies after the SMTP server accepted the message and before
+the row is committed as sent: that reminder would go again. Each message carries a Message-ID
+derived from its row, so mail systems see the two copies as one message.
+"""
+
+from __future__ import annotations
+
+import datetime
+import smtplib
+import zoneinfo
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core import signing
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from emassess.assessments.models import Assessment
+from emassess.core.emails import build_email
+from emassess.orgs.cycles import parse_cycle
+from emassess.orgs.models import Membership, Organisation
+from emassess.reminders.due import DueReminder, due_reminders
+from emassess.reminders.models import Reminder
+from emassess.reviews.models import RoleReview
+from emassess.reviews.selectors import due_review_year
+
+MAX_ATTEMPTS = 5
+# After a failed attempt, wait this long before the next (the last one is the final failure).
+BACKOFF = (
+    datetime.timedelta(minutes=2),
+    datetime.timedelta(minutes=10),
+    datetime.timedelta(minutes=30),
+    datetime.timedelta(hours=2),
+)
+# A claimed reminder not sent within this time is claimed again: its worker may have died.
+LEASE = datetime.timedelta(minutes=15)
+CLAIM_BATCH = 5000
+UNSUBSCRIBE_SALT = "emassess.reminders.unsubscribe"
+
+
+@dataclass
+class DispatchReport:
+    due: list[DueReminder] = field(default_factory=list)
+    created: int = 0
+    claimed: list[int] = field(default_factory=list)
+
+
+def reminders_dispatch(*, now: datetime.datetime, dry_run: bool = False) -> DispatchReport:
+    """Record what is due in every organisation (each in its own time zone) and claim what is
+    ready to send. With dry_run, only says what is due and writes nothing."""
+    report = DispatchReport()
+    for organisation in Organisation.objects.all():
+        today = timezone.localtime(now, timezone=_zone(organisation)).date()
+        report.due += due_reminders(organisation=organisation, today=today)
+    if dry_run:
+        return report
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(
+        (
+            Reminder(person_id=due.membership_id, kind=due.kind, period=due.period, email=due.email,
+                     next_attempt_at=now)
+            for due in report.due
+        ),
+        ignore_conflicts=True,  # the unique constraint keeps each reminder once, however many dispatchers run
+        batch_size=1000,
+    )  # fmt: skip
+    report.created = Reminder.objects.count() - before
+    report.claimed = reminders_claim(now=now)
+    return report
+
+
+def reminders_claim(*, now: datetime.datetime) -> list[int]:
+    """Claim pending reminders whose time has come, pushing their next attempt a lease away.
+
+    Rows another dispatcher is claiming at the same moment are skipped (SKIP LOCKED), so two
+    dispatchers hand out disjoint sets; even if one were handed out twice, sending is idempotent.
+    """
+    with transaction.atomic():
+        ready = Reminder.objects.select_for_update(skip_locked=True).filter(
+            status=Reminder.Status.PENDING, next_attempt_at__lte=now
+        )
+        ids = list(ready.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:CLAIM_BATCH])
+        Reminder.objects.filter(pk__in=ids).update(next_attempt_at=now + LEASE)
+    return ids
+
+
+@dataclass(frozen=True)
+class SendResult:
+    status: str  # "sent", "skipped", "retry", "failed", "not pending"
+    detail: str = ""
+
+
+def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> SendResult:
+    """Send one reminder if it is still pending and still needed; safe to call any number of times."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reminder = (
+            Reminder.objects.select_for_update()
+            .select_related("person__user", "person__organisation")
+            .filter(pk=reminder_id)
+            .first()
+        )
+        if reminder is None or reminder.status != Reminder.Status.PENDING:
+            return SendResult("not pending")
+        reason = _no_longer_needed(reminder, now)
+        if reason:
+            reminder.status = Reminder.Status.SKIPPED
+            reminder.last_error = reason
+            reminder.save(update_fields=["status", "last_error"])
+            return SendResult("skipped", reason)
+        reminder.attempts += 1
+        try:
+            reminder_message(reminder=reminder).send()
+        except (smtplib.SMTPException, OSError) as error:
+            reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if reminder.attempts >= MAX_ATTEMPTS:
+                reminder.status = Reminder.Status.FAILED
+            else:
+                reminder.next_attempt_at = now + BACKOFF[reminder.attempts - 1]
+            reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            return SendResult("failed" if reminder.status == Reminder.Status.FAILED else "retry", reminder.last_error)
+        reminder.status = Reminder.Status.SENT
+        reminder.sent_at = now
+        reminder.last_error = ""
+        reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    return SendResult("sent")
+
+
+def _zone(organisation: Organisation) -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(organisation.timezone)
+
+
+def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
+    """Why a reminder should not go after all (empty when it should): the person left, finished
+    in the meantime, or opted out of nudges after it was recorded."""
+    person = reminder.person
+    if not person.user.is_active or person.role != Membership.Role.MANAGER:
+        return "No longer an active manager."
+    if reminder.kind in (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE):
+        start, end = parse_cycle(reminder.period).bounds(person.organisation.timezone)
+        done = Assessment.objects.filter(
+            manager=person, status=Assessment.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
+        )
+        if done.exists():
+            return "Already completed this cycle."
+        if reminder.kind == Reminder.Kind.CYCLE_NUDGE and person.nudges_unsubscribed_at is not None:
+            return "Unsubscribed from nudges."
+    if reminder.kind == Reminder.Kind.ROLE_REVIEW:
+        reviewed = frozenset(
+            RoleReview.objects.filter(
+                manager=person, role_started_on=person.manager_role_started_on, status=RoleReview.Status.SUBMITTED
+            ).values_list("year", flat=True)
+        )
+        today = timezone.localtime(now, timezone=_zone(person.organisation)).date()
+        due = due_review_year(started_on=person.manager_role_started_on, submitted_years=reviewed, today=today)
+        if f"year-{due}" != reminder.period:
+            return "Review already done."
+    return ""
+
+
+def unsubscribe_token(*, membership: Membership) -> str:
+    return signing.dumps({"membership": membership.pk}, salt=UNSUBSCRIBE_SALT)
+
+
+def membership_from_unsubscribe_token(token: str) -> Membership | None:
+    try:
+        payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    membership_id = payload.get("membership") if isinstance(payload, dict) else None
+    return Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
+
+
+def nudges_unsubscribe(*, membership: Membership, now: datetime.datetime | None = None) -> None:
+    Membership.objects.filter(pk=membership.pk, nudges_unsubscribed_at=None).update(
+        nudges_unsubscribed_at=now or timezone.now()
+    )
+
+
+def reminder_message(*, reminder: Reminder):
+    person = reminder.person
+    organisation = person.organisation
+    context = {
+        "person": person,
+        "name": person.user.get_short_name(),
+        "organisation": organisation,
+        "period": reminder.period,
+        "start_url": settings.SITE_URL + reverse("manager_home"),
+    }
+    if reminder.kind == Reminder.Kind.ROLE_REVIEW:
+        context["review_url"] = settings.SITE_URL + reverse("role_review")
+        context["year"] = reminder.period.removeprefix("year-")
+    headers = {"Message-ID": f"<reminder-{reminder.pk}@{_domain()}>"}
+    if reminder.kind == Reminder.Kind.CYCLE_NUDGE:
+        url = settings.SITE_URL + reverse("reminders_unsubscribe", args=[unsubscribe_token(membership=person)])
+        context["unsubscribe_url"] = url
+        headers["List-Unsubscribe"] = f"<{url}>"
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    name = {
+        Reminder.Kind.CYCLE_OPEN: "reminder-cycle-open",
+        Reminder.Kind.CYCLE_NUDGE: "reminder-cycle-nudge",
+        Reminder.Kind.ROLE_REVIEW: "reminder-role-review",
+    }[reminder.kind]
+    return build_email(name, context, to=reminder.email, timezone_name=organisation.timezone, headers=headers)
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "emassess"

@@ -1,0 +1,47 @@
+import datetime
+
+import pytest
+
+from emassess.orgs.cycles import parse_quarter
+from tests.dashboards.conftest import submit  # noqa: F401  (a submitted result in a quarter)
+from tests.smtp_sink import SmtpSink, free_port
+
+UTC = datetime.UTC
+
+
+def at(day: str, hour: int = 12) -> datetime.datetime:
+    """An aware UTC moment on a day: at("2026-10-20")."""
+    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=UTC)
+
+
+@pytest.fixture
+def sink():
+    server = SmtpSink().start()
+    yield server
+    server.stop()
+
+
+def smtp_settings(settings, port: int) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def smtp_to_sink(settings, sink):
+    smtp_settings(settings, sink.port)
+    return sink
+
+
+@pytest.fixture
+def smtp_down(settings):
+    """Email goes to a port where nothing listens: every send is refused, as when SMTP is down."""
+    port = free_port()
+    smtp_settings(settings, port)
+    return port
+
+
+Q4 = parse_quarter("2026-Q4")

@@ -1,0 +1,194 @@
+"""Dispatching and sending: each due reminder is recorded once and arrives once, SMTP failures
+are retried with back-off and end as failures HR can see."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.core.management import CommandError, call_command
+
+from emassess.reminders.models import Reminder
+from emassess.reminders.services import (
+    BACKOFF,
+    LEASE,
+    MAX_ATTEMPTS,
+    reminder_send,
+    reminders_claim,
+    reminders_dispatch,
+)
+from tests.reminders.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+def send_claimed(report, now):
+    return [reminder_send(reminder_id=reminder_id, now=now).status for reminder_id in report.claimed]
+
+
+def test_dispatching_twice_records_each_reminder_once(cast):
+    first = reminders_dispatch(now=at("2026-10-20"))
+    second = reminders_dispatch(now=at("2026-10-20") + datetime.timedelta(minutes=10))
+    assert first.created == 6  # Alice, Carol and Globex's Gus: an invitation and, on day 19, a nudge each
+    assert second.created == 0
+    assert Reminder.objects.filter(kind="cycle_open", period="2026-Q4").count() == 3
+    assert second.claimed == []  # what the first claimed is leased, not handed out again
+
+
+def test_claimed_reminders_are_claimed_again_once_the_lease_is_over(cast):
+    now = at("2026-10-20")
+    first = reminders_dispatch(now=now)
+    assert reminders_claim(now=now + LEASE - datetime.timedelta(seconds=1)) == []
+    assert sorted(reminders_claim(now=now + LEASE)) == sorted(first.claimed)
+
+
+def test_each_reminder_is_sent_once_however_often_sending_is_asked(cast):
+    now = at("2026-10-20")
+    report = reminders_dispatch(now=now)
+    assert set(send_claimed(report, now)) == {"sent"}
+    assert send_claimed(report, now) == ["not pending"] * len(report.claimed)  # a redelivered task
+    reminders_dispatch(now=now + datetime.timedelta(days=1))
+    assert len(mail.outbox) == len(report.claimed)
+    assert sorted(message.to[0] for message in mail.outbox) == sorted(Reminder.objects.values_list("email", flat=True))
+
+
+def test_the_invitation_and_the_nudge(cast, settings):
+    settings.SITE_URL = "https://emassess.example.com"
+    now = at("2026-10-20")  # day 19 of the quarter: past the default 14 days, so both are due
+    send_claimed(reminders_dispatch(now=now), now)
+    alice = [m for m in mail.outbox if m.to == ["alice@acme.test"]]
+    assert [m.subject for m in alice] == [
+        "Your 2026-Q4 self-assessment is open", "A reminder: your 2026-Q4 self-assessment",
+    ]  # fmt: skip
+    invitation, nudge = alice
+    assert "https://emassess.example.com/manager/" in invitation.body
+    html = invitation.alternatives[0][0]
+    assert 'href="https://emassess.example.com/manager/"' in html
+    assert "List-Unsubscribe" not in invitation.extra_headers  # the invitation itself has no opt-out
+    unsubscribe = nudge.extra_headers["List-Unsubscribe"]
+    assert unsubscribe.startswith("<https://emassess.example.com/reminders/unsubscribe/")
+    assert nudge.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert unsubscribe.strip("<>") in nudge.body
+    assert invitation.extra_headers["Message-ID"].startswith("<reminder-")
+
+
+def test_nothing_goes_to_someone_who_completed_after_it_was_recorded(cast, submit):
+    now = at("2026-10-20")
+    report = reminders_dispatch(now=now)
+    submit(cast.alice, "2026-Q4")
+    statuses = send_claimed(report, now)
+    assert statuses.count("skipped") == 2  # Alice's invitation and nudge
+    skipped = Reminder.objects.filter(status="skipped")
+    assert {r.email for r in skipped} == {"alice@acme.test"}
+    assert {r.last_error for r in skipped} == {"Already completed this cycle."}
+    assert not [m for m in mail.outbox if m.to == ["alice@acme.test"]]
+
+
+def test_smtp_down_is_retried_with_back_off_and_ends_as_a_failure(cast, smtp_down):
+    now = at("2026-10-03")  # before the nudge: one invitation each
+    report = reminders_dispatch(now=now)
+    assert set(send_claimed(report, now)) == {"retry"}
+    reminder = Reminder.objects.get(email="alice@acme.test")
+    assert reminder.status == "pending" and reminder.attempts == 1
+    assert reminder.next_attempt_at == now + BACKOFF[0]
+    assert "ConnectionRefusedError" in reminder.last_error
+
+    moment = now
+    for attempt in range(2, MAX_ATTEMPTS + 1):
+        assert reminders_claim(now=moment + BACKOFF[attempt - 2] - datetime.timedelta(seconds=1)) == []
+        moment = moment + BACKOFF[attempt - 2]
+        claimed = reminders_claim(now=moment)
+        assert reminder.pk in claimed
+        for reminder_id in claimed:
+            reminder_send(reminder_id=reminder_id, now=moment)
+    reminder.refresh_from_db()
+    assert reminder.status == "failed" and reminder.attempts == MAX_ATTEMPTS
+    assert reminders_claim(now=moment + datetime.timedelta(days=1)) == []
+
+
+def test_smtp_down_for_a_while_then_every_email_arrives_once(cast, settings, sink):
+    from tests.reminders.conftest import smtp_settings
+
+    sink.stop()  # SMTP is down
+    smtp_settings(settings, sink.port)
+    now = at("2026-10-03")
+    report = reminders_dispatch(now=now)
+    assert set(send_claimed(report, now)) == {"retry"}
+
+    sink.start()  # SMTP is back on the same port
+    later = now + BACKOFF[0]
+    for _ in range(2):  # the dispatcher runs again, and again
+        report = reminders_dispatch(now=later)
+        send_claimed(report, later)
+    expected = set(Reminder.objects.values_list("email", flat=True))
+    assert sorted(sink.recipients()) == sorted(expected)
+    assert Reminder.objects.filter(status="sent", attempts=2).count() == len(expected)
+
+
+def test_the_command_dry_run_writes_and_sends_nothing(cast):
+    out = io.StringIO()
+    call_command("send_due_reminders", "--date", "2026-10-20", "--dry-run", stdout=out)
+    output = out.getvalue()
+    assert "cycle_open   2026-Q4  alice@acme.test" in output
+    assert "cycle_nudge  2026-Q4  alice@acme.test" in output
+    assert "dry run" in output
+    assert not Reminder.objects.exists() and not mail.outbox
+
+
+def test_the_command_sends_and_prints_what_it_sent(cast):
+    out = io.StringIO()
+    call_command("send_due_reminders", "--date", "2026-10-03", stdout=out)
+    output = out.getvalue()
+    assert "sent     cycle_open   2026-Q4  alice@acme.test" in output
+    assert "3 new reminder(s) recorded; 3 sent." in output
+    assert len(mail.outbox) == 3
+    again = io.StringIO()
+    call_command("send_due_reminders", "--date", "2026-10-03", stdout=again)
+    assert "0 new reminder(s) recorded; nothing to send." in again.getvalue()
+    assert len(mail.outbox) == 3
+
+
+def test_the_command_uses_today_without_a_date(cast, time_machine):
+    time_machine.move_to(at("2027-01-05"))
+    out = io.StringIO()
+    call_command("send_due_reminders", "--dry-run", stdout=out)
+    assert "2027-Q1" in out.getvalue() and "2026-Q4" not in out.getvalue()
+
+
+def test_the_command_refuses_a_bad_date(db):
+    with pytest.raises(CommandError, match="--date must look like"):
+        call_command("send_due_reminders", "--date", "next tuesday")
+
+
+def test_a_year_into_the_role_the_review_email_goes_once_and_not_after_the_review(cast, settings):
+    from emassess.reviews.services import role_review_start, role_review_submit
+    from tests.reviews.conftest import review_answers
+
+    settings.SITE_URL = "https://emassess.example.com"
+    cast.alice.manager_role_started_on = datetime.date(2025, 11, 1)
+    cast.alice.save()
+    now = at("2026-11-10")
+    send_claimed(reminders_dispatch(now=now), now)
+    review_mail = [m for m in mail.outbox if m.to == ["alice@acme.test"] and "review" in m.subject]
+    assert [m.subject for m in review_mail] == ["A year in your role: time for your one-year review"]
+    assert "https://emassess.example.com/reviews/" in review_mail[0].body
+    assert "do you enjoy the people side?" in review_mail[0].body
+
+    # Submitted before a second dispatcher run: nothing more about it.
+    role_review_submit(review=role_review_start(manager=cast.alice, year=1), answers=review_answers())
+    later = now + datetime.timedelta(days=2)
+    assert not any(d.kind == "role_review" for d in reminders_dispatch(now=later, dry_run=True).due)
+
+
+def test_a_review_done_between_recording_and_sending_is_skipped(cast):
+    from emassess.reviews.services import role_review_start, role_review_submit
+    from tests.reviews.conftest import review_answers
+
+    cast.alice.manager_role_started_on = datetime.date(2025, 11, 1)
+    cast.alice.save()
+    now = at("2026-11-10")
+    report = reminders_dispatch(now=now)
+    role_review_submit(review=role_review_start(manager=cast.alice, year=1), answers=review_answers())
+    send_claimed(report, now)
+    reminder = Reminder.objects.get(kind="role_review")
+    assert (reminder.status, reminder.last_error) == ("skipped", "Review already done.")

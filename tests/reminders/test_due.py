@@ -1,0 +1,117 @@
+"""Who is due which reminder, and when: cycle boundaries in the organisation's time zone, the
+nudge, and the role reviews' anniversaries."""
+
+import datetime
+
+import pytest
+
+from emassess.orgs.cycles import cycle_containing
+from emassess.reminders.due import ManagerFacts, due_reminders, reminders_for
+from emassess.reviews.selectors import due_review_year
+from tests.reminders.conftest import Q4
+
+D = datetime.date
+
+
+def facts(**overrides) -> ManagerFacts:
+    values = {
+        "membership_id": 1, "email": "alice@acme.test", "role_started_on": D(2024, 3, 1), "done_this_cycle": False,
+        "nudges_unsubscribed": False, "reviewed_years": frozenset({1, 2}),
+    } | overrides  # fmt: skip
+    return ManagerFacts(**values)
+
+
+def kinds(due) -> list[tuple[str, str]]:
+    return [(d.kind, d.period) for d in due]
+
+
+def test_a_cycle_opens_with_an_invitation_and_nudges_after_the_configured_days():
+    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 1))) == [
+        ("cycle_open", "2026-Q4")
+    ]
+    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 14))) == [
+        ("cycle_open", "2026-Q4")
+    ]
+    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 15))) == [
+        ("cycle_open", "2026-Q4"), ("cycle_nudge", "2026-Q4"),
+    ]  # fmt: skip
+
+
+def test_nobody_is_reminded_of_a_cycle_they_completed():
+    assert reminders_for(facts(done_this_cycle=True), cycle=Q4, nudge_after_days=14, today=D(2026, 12, 1)) == []
+
+
+def test_an_unsubscribed_manager_still_gets_the_invitation_but_no_nudge():
+    due = reminders_for(facts(nudges_unsubscribed=True), cycle=Q4, nudge_after_days=14, today=D(2026, 12, 1))
+    assert kinds(due) == [("cycle_open", "2026-Q4")]
+
+
+@pytest.mark.parametrize(
+    ("started", "reviewed", "today", "year"),
+    [
+        (D(2025, 11, 21), set(), D(2026, 11, 20), None),
+        (D(2025, 11, 21), set(), D(2026, 11, 21), 1),
+        (D(2025, 11, 21), {1}, D(2026, 11, 21), None),
+        (D(2024, 2, 29), set(), D(2025, 2, 27), None),
+        (D(2024, 2, 29), set(), D(2025, 2, 28), 1),  # a role begun on 29 February comes round on the 28th
+        (D(2024, 2, 29), {1}, D(2026, 3, 1), 2),
+        (D(2023, 6, 1), {1, 2}, D(2026, 6, 1), 3),
+        (D(2023, 6, 1), set(), D(2026, 6, 1), 3),  # only the latest year is due, not a backlog
+        (D(2019, 6, 1), {1, 2, 3}, D(2026, 6, 1), None),
+        (None, set(), D(2026, 6, 1), None),
+    ],
+)
+def test_review_year_due(started, reviewed, today, year):
+    assert due_review_year(started_on=started, submitted_years=frozenset(reviewed), today=today) == year
+
+
+def test_the_review_reminder_goes_in_the_weeks_after_the_anniversary_only():
+    started = D(2025, 11, 21)
+    within = reminders_for(facts(role_started_on=started, reviewed_years=frozenset(), done_this_cycle=True),
+                           cycle=Q4, nudge_after_days=14, today=D(2026, 12, 30))  # fmt: skip
+    assert kinds(within) == [("role_review", "year-1")]
+    later = reminders_for(facts(role_started_on=started, reviewed_years=frozenset(), done_this_cycle=True),
+                          cycle=Q4, nudge_after_days=14, today=D(2027, 1, 25))  # fmt: skip
+    assert later == []
+
+
+def test_due_reminders_in_the_organisations_time_zone_at_a_quarter_boundary(cast):
+    cast.acme.timezone = "Asia/Tokyo"
+    cast.acme.save()
+    # 31 December 2026, 20:00 UTC is already 1 January 2027 in Tokyo.
+    tokyo_today = D(2027, 1, 1)
+    due = due_reminders(organisation=cast.acme, today=tokyo_today)
+    assert {(d.email, d.kind, d.period) for d in due} >= {("alice@acme.test", "cycle_open", "2027-Q1")}
+    assert not any(d.period == "2026-Q4" for d in due)
+
+
+def test_due_reminders_skip_people_who_left_and_other_roles(cast):
+    cast.carol.user.is_active = False
+    cast.carol.user.save()
+    due = due_reminders(organisation=cast.acme, today=D(2026, 11, 21))
+    emails = {d.email for d in due}
+    assert "alice@acme.test" in emails
+    assert "carol@acme.test" not in emails
+    assert not emails & {"bob@acme.test", "hana@acme.test", "adam@acme.test"}
+
+
+def test_a_completed_cycle_means_no_reminder(cast, submit):
+    submit(cast.alice, "2026-Q4")
+    due = due_reminders(organisation=cast.acme, today=D(2026, 11, 21))
+    assert not any(d.email == "alice@acme.test" and d.kind.startswith("cycle") for d in due)
+
+
+def test_a_half_yearly_organisation_is_reminded_per_half(cast, submit):
+    cast.acme.cadence_months = 6
+    cast.acme.save()
+    submit(cast.carol, "2026-Q3")  # July: counts for 2026-H2
+    due = due_reminders(organisation=cast.acme, today=D(2026, 11, 21))
+    assert ("alice@acme.test", "2026-H2") in {(d.email, d.period) for d in due}
+    assert not any(d.email == "carol@acme.test" for d in due)
+
+
+def test_the_spring_clock_change_does_not_move_a_cycle():
+    # In London, 29 March 2026 is the day the clocks go forward; the quarter is Q1 all day.
+    assert cycle_containing(D(2026, 3, 29)).label == "2026-Q1"
+    start, end = cycle_containing(D(2026, 3, 29)).bounds("Europe/London")
+    assert (start.utcoffset(), end.utcoffset()) == (datetime.timedelta(0), datetime.timedelta(hours=1))
