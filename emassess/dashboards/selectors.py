@@ -162,7 +162,9 @@ def results_in(*, organisation: Organisation, quarters: list[str], team: Team | 
     )
     results = Assessment.objects.filter(manager__organisation=organisation, status=SUBMITTED, period__in=quarters)
     if team is not None:
-        results = results.filter(manager__team=team)
+        # Spelled as the team's manager ids, so the database reads them by manager rather than
+        # scanning every result of those quarters across the organisation.
+        results = results.filter(manager__in=team.memberships.values("pk"))
     return results.filter(~Exists(newer_same_quarter))
 
 
