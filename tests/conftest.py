@@ -35,6 +35,26 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _no_stray_database_sessions(django_db_setup, django_db_blocker):
+    """Before the test database is dropped, end any session still attached to it on PostgreSQL
+    (a live-server thread or a worker process that has not quite gone), so the drop succeeds and
+    the next run starts clean. Says which ones it ended."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, left(query, 80) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        for pid, application, state, query in cursor.fetchall():
+            print(f"\nending a database session left open: pid {pid} {application!r} {state}: {query}")
+            cursor.execute("SELECT pg_terminate_backend(%s)", [pid])
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _celery_eager():
     """Tasks queued by code under test run in-process, even when CI sets a real broker URL;
     the tests marked `worker` talk to a real worker through the broker explicitly."""

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core import signing
-from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from emassess.accounts.models import User
+from emassess.core.emails import build_email
 from emassess.orgs import csv_import
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
 from emassess.orgs.selectors import member_emails, open_invitation_emails, team_names
@@ -131,16 +130,9 @@ def invitation_email_send(*, invitation: Invitation) -> bool:
         "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
         "role": _role_label(invitation),
         "url": invitation_url(invitation=invitation),
-        "site_url": settings.SITE_URL,
     }
     # Dates in the email read in the organisation's time zone, whichever process renders it.
-    with timezone.override(zoneinfo.ZoneInfo(organisation.timezone)):
-        subject = " ".join(render_to_string("emails/invitation-subject.txt", context).split())
-        text = render_to_string("emails/invitation-body.txt", context)
-        html = render_to_string("emails/invitation-body.html", context)
-    message = EmailMultiAlternatives(subject=subject, body=text, to=[invitation.email])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    build_email("invitation", context, to=invitation.email, timezone_name=organisation.timezone).send()
     return True
 
 
