@@ -58,6 +58,10 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
             return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
+        if action == "autosave":
+            # The page's script saves as the manager types, so a closed tab loses nothing.
+            assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=step)
+            return HttpResponse(status=204)
         if action == "save":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=step)
             messages.success(request, "Your answers are saved. Continue whenever you like from your home page.")

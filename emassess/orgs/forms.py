@@ -186,10 +186,14 @@ class OrganisationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["cadence_months", "timezone", "anonymity_threshold", "hr_sees_individual_results"]
-        labels = {"cadence_months": "Reassessment cadence"}
+        fields = ["cadence_months", "nudge_after_days", "timezone", "anonymity_threshold", "hr_sees_individual_results"]
+        labels = {"cadence_months": "Reassessment cadence", "nudge_after_days": "Days before the reminder"}
         help_texts = {
             "cadence_months": "How often managers are asked to assess themselves again.",
+            "nudge_after_days": (
+                "When a cycle opens, managers get an invitation; those who have not finished this many days "
+                "later get one reminder."
+            ),
             "hr_sees_individual_results": (
                 "By default HR sees aggregates and completion only, and an individual result only when "
                 "the manager chooses to share it. Tick this to let HR open every manager's results."
@@ -200,7 +204,8 @@ class OrganisationSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["timezone"].choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
         self.helper = _helper(
-            Field("cadence_months", css_class="w-auto"), Field("timezone", css_class="w-auto"),
+            Field("cadence_months", css_class="w-auto"), Field("nudge_after_days", css_class="w-auto"),
+            Field("timezone", css_class="w-auto"),
             Field("anonymity_threshold", css_class="w-auto"), Field("hr_sees_individual_results"),
         )  # fmt: skip
 

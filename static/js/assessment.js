@@ -40,6 +40,25 @@
     });
   });
 
+  // Save the page's answers as they are typed, so a closed tab or a lost connection loses
+  // nothing; moving on still saves them too, and without this script everything still works.
+  document.querySelectorAll("form.assessment-form").forEach(function (f) {
+    var status = f.querySelector("[data-autosave-status]");
+    var timer = null;
+    var save = function () {
+      var data = new FormData(f);
+      data.set("action", "autosave");
+      fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
+        .then(function (response) {
+          if (status) { status.textContent = response.status === 204 ? "Your answers are saved." : ""; }
+        })
+        .catch(function () { if (status) { status.textContent = ""; } });
+    };
+    var later = function () { window.clearTimeout(timer); timer = window.setTimeout(save, 800); };
+    f.addEventListener("change", later);
+    f.addEventListener("input", later);
+  });
+
   // Print buttons on the result page.
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });

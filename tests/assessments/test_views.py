@@ -279,3 +279,14 @@ def test_result_page_queries_do_not_grow_with_history(
         alice_client.get(reverse("assessment_result", args=[latest.public_id]))
     with django_assert_max_num_queries(10):
         alice_client.get(reverse("assessment_history"))
+
+
+def test_autosave_keeps_what_was_typed_without_moving_on(alice_client, cast, version, answers):
+    draft = assessment_start(manager=cast.alice)
+    data = section_data(version, 1, answers, action="autosave")
+    data["role.months"] = "not sure"  # half-typed, invalid: kept as typed all the same
+    response = alice_client.post(step_url(draft, 1), data)
+    assert response.status_code == 204
+    draft.refresh_from_db()
+    assert draft.answers["role.months"] == "not sure"
+    assert draft.current_step == 1 and draft.furthest_step == 1

@@ -98,3 +98,24 @@ def test_a_manager_fills_in_the_questionnaire_and_reads_the_result(page, demo_si
     page.reload()
     expect(page.get_by_role("heading", name="Your result")).to_be_visible()
     assert submitted.count() == 4  # three demo quarters and this one
+
+
+def test_a_closed_tab_loses_nothing_typed(page, demo_site, browser):
+    log_in(page, demo_site, "em@acme.test")
+    page.get_by_test_id("start-assessment").click()
+    answer_every_radio_group(page, choose=1)
+    next_page(page)
+    expect(page.get_by_test_id("progress")).to_contain_text("Step 2 of 7")
+    page.get_by_role("spinbutton", name="People and team", exact=True).fill("55")
+    expect(page.get_by_text("Your answers are saved.")).to_be_visible()
+
+    # The tab is closed without pressing anything; a new one picks up where it was.
+    cookies = page.context.cookies()
+    page.context.close()
+    context = browser.new_context()
+    context.add_cookies(cookies)
+    again = context.new_page()
+    again.goto(demo_site + "/manager/")
+    again.get_by_test_id("continue-assessment").click()
+    expect(again.get_by_role("spinbutton", name="People and team", exact=True)).to_have_value("55")
+    context.close()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 VALID = {
     "cadence_months": "6",
+    "nudge_after_days": "21",
     "timezone": "America/New_York",
     "anonymity_threshold": "5",
     "hr_sees_individual_results": "on",
@@ -38,6 +39,7 @@ def test_an_admin_changes_the_settings(admin_client, cast):
     assert "settings are saved" in response.content.decode()
     cast.acme.refresh_from_db()
     assert cast.acme.cadence_months == 6
+    assert cast.acme.nudge_after_days == 21
     assert cast.acme.timezone == "America/New_York"
     assert cast.acme.anonymity_threshold == 5
     assert cast.acme.hr_sees_individual_results is True
@@ -53,6 +55,8 @@ def test_an_admin_changes_the_settings(admin_client, cast):
         ("anonymity_threshold", "", "This field is required."),
         ("timezone", "Mars/Olympus_Mons", "Select a valid choice."),
         ("cadence_months", "5", "Select a valid choice."),
+        ("nudge_after_days", "0", "Ensure this value is greater than or equal to 1."),
+        ("nudge_after_days", "soon", "Enter a whole number."),
     ],
 )
 def test_a_wrong_value_is_explained_and_nothing_changes(admin_client, cast, field, value, message):

@@ -192,3 +192,16 @@ def test_a_review_done_between_recording_and_sending_is_skipped(cast):
     send_claimed(report, now)
     reminder = Reminder.objects.get(kind="role_review")
     assert (reminder.status, reminder.last_error) == ("skipped", "Review already done.")
+
+
+def test_the_periodic_task_queues_each_claimed_reminder_after_commit(
+    cast, django_capture_on_commit_callbacks, time_machine
+):
+    from emassess.reminders.tasks import dispatch_due_reminders
+
+    time_machine.move_to(at("2026-10-03"))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert dispatch_due_reminders() == 3
+    assert len(callbacks) == 3  # queued only once the claim is committed
+    assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", "carol@acme.test", "gus@globex.test"]
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
