@@ -49,9 +49,10 @@ def test_acme_has_several_managers_and_reports_in_at_least_three_teams(demo):
     assert Organisation.objects.get(slug="globex").memberships.filter(role=Membership.Role.MANAGER).exists()
 
 
-def test_every_demo_login_works_with_the_demo_password(demo):
+def test_every_demo_login_works_with_the_demo_password(demo, rf):
     for login in demo:
-        assert authenticate(username=login.email, password=DEMO_PASSWORD) is not None, login.email
+        request = rf.post("/accounts/login/")
+        assert authenticate(request, username=login.email, password=DEMO_PASSWORD) is not None, login.email
 
 
 def test_loading_twice_duplicates_nothing(demo):

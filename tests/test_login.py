@@ -48,3 +48,30 @@ def test_next_is_honoured_after_login(client, cast):
         {"username": "bob@acme.test", "password": PASSWORD, "next": "/framework/"},
     )
     assert response["Location"] == "/framework/"
+
+
+def test_repeated_wrong_passwords_lock_the_email_out_from_that_address(client, cast, settings):
+    url = reverse("login")
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        response = client.post(url, {"username": "alice@acme.test", "password": "guess"})
+        assert response.status_code == 200
+    locked = client.post(url, {"username": "alice@acme.test", "password": "guess"})
+    assert locked.status_code == 429
+    assert b"Too many failed attempts" in locked.content
+    # Even the right password is refused while locked out.
+    assert client.post(url, {"username": "alice@acme.test", "password": PASSWORD}).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Another person logging in from the same address is not affected.
+    assert client.post(url, {"username": "bob@acme.test", "password": PASSWORD}).status_code == 302
+
+
+def test_every_page_carries_a_content_security_policy_without_inline_script(client, cast):
+    client.force_login(cast.alice.user)
+    for url in (reverse("login"), reverse("manager_home"), reverse("framework_guide")):
+        response = client.get(url)
+        policy = response["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+        assert "frame-ancestors 'none'" in policy
+        assert "<script>" not in response.content.decode()  # every script is a file
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"

@@ -190,7 +190,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationUnavailable as unavailable:
             return _invitation_unavailable(request, unavailable)
-        login(request, user)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}, {user.get_short_name()}.")
         return redirect("home")
     return render(request, "orgs/invitation_accept.html", {"form": form, "invitation": invitation})

@@ -47,3 +47,9 @@ def heat_class(value) -> str:
     if value.suppressed or value.percent is None:
         return "heat-none"
     return f"heat-{min(value.percent // 20, 4)}"
+
+
+@register.filter
+def minutes(duration) -> int:
+    """A timedelta in whole minutes."""
+    return int(duration.total_seconds() // 60)
