@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "emassess.dashboards",
     "emassess.reviews",
     "emassess.reminders",
+    "emassess.audit",
 ]
 
 MIDDLEWARE = [

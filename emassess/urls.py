@@ -16,6 +16,7 @@ urlpatterns = [
     path("reviews/", include("emassess.reviews.urls")),
     path("", include("emassess.orgs.urls")),
     path("", include("emassess.reminders.urls")),
+    path("", include("emassess.audit.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 from dataclasses import dataclass
@@ -17,14 +18,17 @@ import pytest
 from django.db import transaction
 
 from emassess.accounts.models import User
+from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.questionnaire import (
     build_definition,
     framework_snapshot,
     questionnaire_publish,
     read_questionnaire,
 )
+from emassess.assessments.services import assessment_start, assessment_submit
 from emassess.celery import app as celery_app
 from emassess.framework.loading import load_framework, read_content
+from emassess.orgs.cycles import parse_quarter
 from emassess.orgs.models import Membership, Organisation
 from tests import factories
 
@@ -86,6 +90,25 @@ def version(framework):
     """The questionnaire published as `make run` publishes it."""
     published, _ = questionnaire_publish(definition=build_definition(read_questionnaire(), framework_snapshot()))
     return published
+
+
+SUBMIT_WEEK = {"hands_on_coding": 10, "technical_leadership": 20, "people_team": 40, "process_delivery": 10,
+               "product": 10, "organisation": 10}  # fmt: skip
+
+
+@pytest.fixture
+def submit(version):
+    """submit(manager, "2026-Q3", behaviour={...}, tlm_statements=4): a submitted result in that quarter."""
+
+    def make(manager, quarter: str, day: int = 10, **profile):
+        draft = assessment_start(manager=manager)
+        draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=SUBMIT_WEEK, **profile)))
+        draft.save()
+        start = parse_quarter(quarter).start
+        moment = datetime.datetime.combine(start + datetime.timedelta(days=day), datetime.time(12), tzinfo=datetime.UTC)
+        return assessment_submit(assessment=draft, now=moment)
+
+    return make
 
 
 @dataclass

@@ -108,6 +108,10 @@ EXPECTED = {
         "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
     },
     "role_review_result": MANAGERS_ONLY_OWN,
+    "audit_log": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 403, "other_org_hr": 403, "org_admin": 200, "superuser": 403,
+    },
     "admin:index": {
         "anonymous": ADMIN_LOGIN, "report": ADMIN_LOGIN, "manager": ADMIN_LOGIN,
         "other_manager": ADMIN_LOGIN, "hr": ADMIN_LOGIN, "other_org_hr": ADMIN_LOGIN,

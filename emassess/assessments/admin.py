@@ -31,7 +31,9 @@ class QuestionnaireVersionAdmin(admin.ModelAdmin):
         for version in queryset:
             definition = {**version.definition, "framework": framework_snapshot()}
             try:
-                new, created = questionnaire_publish(definition=definition, note=f"From v{version.number}")
+                new, created = questionnaire_publish(
+                    definition=definition, note=f"From v{version.number}", actor=request.user
+                )
             except QuestionnaireError as error:
                 self.message_user(request, f"{version}: {error}", messages.ERROR)
                 continue

@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from emassess.assessments.models import Questionnaire, QuestionnaireVersion
+from emassess.audit.models import AuditEvent
+from emassess.audit.services import audit_record
 from emassess.framework import models as fm
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "questionnaire.toml"
@@ -152,7 +154,9 @@ def definition_problems(definition: dict[str, Any]) -> list[str]:
 
 
 @transaction.atomic
-def questionnaire_publish(*, definition: dict[str, Any], note: str = "") -> tuple[QuestionnaireVersion, bool]:
+def questionnaire_publish(
+    *, definition: dict[str, Any], note: str = "", actor=None
+) -> tuple[QuestionnaireVersion, bool]:
     """Publish `definition` as the next version, unless the latest published one is the same.
 
     Returns the version and whether it is new. Existing versions are never modified.
@@ -175,6 +179,9 @@ def questionnaire_publish(*, definition: dict[str, Any], note: str = "") -> tupl
         note=note,
         published_at=timezone.now(),
     )
+    # The question bank belongs to every organisation: the event shows in every audit log.
+    audit_record(action=AuditEvent.Action.QUESTIONNAIRE_PUBLISHED, organisation=None, actor=actor,
+                 detail={"version": str(version), "note": note})  # fmt: skip
     return version, True
 
 

@@ -19,6 +19,8 @@ from emassess.assessments.services import (
     assessment_start,
     assessment_submit,
 )
+from emassess.audit.models import AuditEvent
+from emassess.audit.services import audit_record
 from emassess.core.access import role_required
 from emassess.orgs.models import Membership
 
@@ -121,6 +123,9 @@ def share(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         raise Http404("Only a submitted result can be shared.")
     shared = request.POST.get("shared") == "1"
     assessment_set_shared(assessment=assessment, shared=shared)
+    action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
+    audit_record(action=action, organisation=request.membership.organisation, actor=request.user,
+                 subject=request.membership, detail={"result": assessment.period})  # fmt: skip
     if shared:
         messages.success(request, "HR of your organisation can now read this result.")
     else:

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, render
 
 from emassess.assessments.models import Assessment
 from emassess.assessments.selectors import result_page
+from emassess.audit.models import AuditEvent
+from emassess.audit.services import audit_record
 from emassess.core.access import role_required
 from emassess.dashboards.charts import prevalence_trend
 from emassess.dashboards.exports import dashboard_csv
@@ -87,6 +89,8 @@ def overview_export(request: HttpRequest) -> HttpResponse:
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
     page = organisation_overview(organisation=organisation, quarter=quarter, today=today)
+    audit_record(action=AuditEvent.Action.DASHBOARD_EXPORTED, organisation=organisation, actor=request.user,
+                 detail={"page": "organisation overview", "quarter": quarter.label})  # fmt: skip
     return _csv_response(dashboard_csv(page), f"emassess-{organisation.slug}-{quarter.label}.csv")
 
 
@@ -97,6 +101,8 @@ def team_export(request: HttpRequest, pk: int) -> HttpResponse:
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
     page = team_page(team=team, quarter=quarter, today=today)
+    audit_record(action=AuditEvent.Action.DASHBOARD_EXPORTED, organisation=organisation, actor=request.user,
+                 detail={"page": f"team {team.name}", "quarter": quarter.label})  # fmt: skip
     return _csv_response(dashboard_csv(page), f"emassess-{organisation.slug}-team-{team.pk}-{quarter.label}.csv")
 
 
@@ -112,4 +118,6 @@ def shared_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     )
     if assessment is None or not (organisation.hr_sees_individual_results or assessment.shared_with_hr):
         raise Http404("No such result.")
+    audit_record(action=AuditEvent.Action.RESULT_VIEWED, organisation=organisation, actor=request.user,
+                 subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
     return render(request, "assessments/result.html", {"page": result_page(assessment=assessment), "read_only": True})

@@ -13,6 +13,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from emassess.audit.models import AuditEvent
+from emassess.audit.services import audit_record, form_changes
 from emassess.core.access import role_required
 from emassess.orgs import services
 from emassess.orgs.csv_import import HEADER, MAX_ROWS, ROLE_CODES
@@ -74,7 +76,11 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = PersonForm(request.POST or None, instance=person, acting=request.membership)
     if request.method == "POST" and form.is_valid():
         # A plain ModelForm save: Membership.clean has already checked the change, nothing else follows from it.
+        changes = form_changes(form)
         form.save()
+        if changes:
+            audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=person.organisation,
+                         actor=request.user, subject=person, detail=changes)  # fmt: skip
         messages.success(request, f"{person.user.get_full_name()} is updated.")
         return redirect("people")
     return render(request, "orgs/person_edit.html", {"form": form, "person": person})
@@ -86,6 +92,8 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     try:
         services.membership_deactivate(membership=person, by=request.membership)
+        audit_record(action=AuditEvent.Action.PERSON_DEACTIVATED, organisation=person.organisation,
+                     actor=request.user, subject=person)  # fmt: skip
     except services.CannotDeactivateSelf:
         messages.error(request, "You cannot deactivate yourself: ask another org admin to do it.")
     else:
@@ -100,6 +108,8 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     services.membership_reactivate(membership=person)
+    audit_record(action=AuditEvent.Action.PERSON_REACTIVATED, organisation=person.organisation,
+                 actor=request.user, subject=person)  # fmt: skip
     messages.success(request, f"{person.user.get_full_name()} is active again and can log in.")
     return redirect("people")
 
@@ -168,7 +178,11 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     organisation = Organisation.objects.get(pk=request.membership.organisation_id)
     form = OrganisationSettingsForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
+        changes = form_changes(form)
         form.save()
+        if changes:
+            audit_record(action=AuditEvent.Action.SETTINGS_CHANGED, organisation=organisation,
+                         actor=request.user, detail=changes)  # fmt: skip
         messages.success(request, "The organisation's settings are saved.")
         return redirect("organisation_settings")
     return render(request, "orgs/settings.html", {"form": form})

@@ -3,7 +3,6 @@ import datetime
 import pytest
 
 from emassess.orgs.cycles import parse_quarter
-from tests.dashboards.conftest import submit  # noqa: F401  (a submitted result in a quarter)
 from tests.smtp_sink import SmtpSink, free_port
 
 UTC = datetime.UTC
