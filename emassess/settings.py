@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "emassess.reviews",
     "emassess.reminders",
     "emassess.audit",
+    "emassess.privacy",
 ]
 
 MIDDLEWARE = [

@@ -112,6 +112,11 @@ EXPECTED = {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 403, "other_org_hr": 403, "org_admin": 200, "superuser": 403,
     },
+    "my_data": dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN},
+    "person_erase": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 403, "other_org_hr": 403, "org_admin": 200, "superuser": 403,
+    },
     "admin:index": {
         "anonymous": ADMIN_LOGIN, "report": ADMIN_LOGIN, "manager": ADMIN_LOGIN,
         "other_manager": ADMIN_LOGIN, "hr": ADMIN_LOGIN, "other_org_hr": ADMIN_LOGIN,
@@ -149,6 +154,8 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
         if page == "assessment_step (post)":
             return "post", url, {"action": "save"}
         return "get", url, {}
+    if page == "person_erase":
+        return "get", reverse(page, args=[cast.bob.pk]), {}
     if page == "role_review_result":
         review = role_review_start(manager=cast.alice, year=1)
         role_review_submit(review=review, answers=review_answers())

@@ -20,6 +20,7 @@ class AuditEvent(models.Model):
         PERSON_REACTIVATED = "person_reactivated", "Reactivated a person"
         SETTINGS_CHANGED = "settings_changed", "Changed the organisation's settings"
         QUESTIONNAIRE_PUBLISHED = "questionnaire_published", "Published a questionnaire version"
+        PERSON_ERASED = "person_erased", "Erased a person who left"
 
     # Empty for changes that concern every organisation (the question bank).
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -113,7 +113,12 @@ def shared_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     organisation = request.membership.organisation
     assessment = (
         Assessment.objects.select_related("version", "manager__user", "manager__organisation")
-        .filter(public_id=public_id, manager__organisation=organisation, status=Assessment.Status.SUBMITTED)
+        .filter(
+            public_id=public_id,
+            manager__organisation=organisation,
+            status=Assessment.Status.SUBMITTED,
+            outcome__isnull=False,  # an erased person's result keeps only its numbers
+        )
         .first()
     )
     if assessment is None or not (organisation.hr_sees_individual_results or assessment.shared_with_hr):

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 
 from emassess.orgs.models import Invitation, Membership, Organisation
 
+ERASED_EMAIL_DOMAIN = "@erased.invalid"
+
 
 def role_anniversary(started_on: datetime.date, *, years: int = 1) -> datetime.date:
     """The date `years` after a role began; a role begun on 29 February comes round on the
@@ -25,7 +27,9 @@ def direct_report_list(*, manager: Membership) -> QuerySet[Membership]:
 def people_list(*, organisation: Organisation) -> QuerySet[Membership]:
     """Everyone in the organisation, active or not, with what a row of the People page shows joined
     in the same query."""
-    return organisation.memberships.select_related("user", "team", "reports_to__user").order_by(
+    # Not the anonymous placeholders that keep an erased person's numbers (see emassess.privacy).
+    people = organisation.memberships.exclude(user__email__endswith=ERASED_EMAIL_DOMAIN)
+    return people.select_related("user", "team", "reports_to__user").order_by(
         "-user__is_active", "user__full_name", "user__email"
     )
 

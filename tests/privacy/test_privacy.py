@@ -1,0 +1,104 @@
+"""Everything about a person, downloadable by them; erasing someone who left."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from emassess.accounts.models import User
+from emassess.assessments.models import Assessment, RiskScore
+from emassess.audit.models import AuditEvent
+from emassess.dashboards.selectors import organisation_overview
+from emassess.orgs.cycles import parse_quarter
+from emassess.orgs.models import Membership
+from emassess.reminders.models import Reminder
+from emassess.reminders.services import reminders_dispatch
+from tests import factories
+from tests.dashboards.conftest import TODAY
+from tests.reminders.conftest import at
+
+
+def download(client):
+    response = client.get(reverse("my_data"))
+    assert response["Content-Disposition"].startswith('attachment; filename="emassess-my-data-')
+    return json.loads(response.content)
+
+
+def test_a_manager_downloads_everything_held_about_them_and_nothing_else(client, cast, submit):
+    result = submit(cast.alice, "2026-Q3")
+    submit(cast.carol, "2026-Q3")
+    reminders_dispatch(now=at("2026-10-20"))
+    client.force_login(cast.alice.user)
+    data = download(client)
+    assert data["account"]["email"] == "alice@acme.test"
+    assert data["membership"]["organisation"] == "Acme"
+    assert len(data["assessments"]) == 1
+    assert data["assessments"][0]["answers"] == result.answers
+    assert data["assessments"][0]["result"]["closest"] == result.closest_archetype
+    assert {r["email"] for r in data["reminders"]} == {"alice@acme.test"}
+    assert "carol@acme.test" not in json.dumps(data)
+
+
+def test_someone_without_an_organisation_gets_their_account(client, cast):
+    client.force_login(cast.sue)
+    data = download(client)
+    assert data["account"]["email"] == "sue@emassess.test" and "membership" not in data
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, db):
+    assert client.get(reverse("my_data"))["Location"].startswith(reverse("login"))
+
+
+@pytest.fixture
+def leaver(cast, submit):
+    """Four managers in Alice's team with results; one of them, Lee, has left."""
+    team = cast.alice.team
+    lee = factories.ManagerFactory(organisation=cast.acme, team=team, user__email="lee@acme.test")
+    for manager in [lee, *[factories.ManagerFactory(organisation=cast.acme, team=team) for _ in range(3)]]:
+        submit(manager, "2026-Q3", behaviour={"weekend-warrior": 4})
+    submit(lee, "2026-Q2")
+    lee.user.is_active = False
+    lee.user.save()
+    return lee
+
+
+def test_erasing_someone_who_left_deletes_them_and_keeps_the_aggregates(client, cast, leaver):
+    q3 = parse_quarter("2026-Q3")
+    before = organisation_overview(organisation=cast.acme, quarter=q3, today=TODAY).aggregates
+    client.force_login(cast.adam.user)
+    response = client.post(reverse("person_erase", args=[leaver.pk]), {"confirm_email": "LEE@acme.test "})
+    assert response["Location"] == reverse("people")
+
+    assert not User.objects.filter(email="lee@acme.test").exists()
+    assert not Membership.objects.filter(pk=leaver.pk).exists()
+    kept = Assessment.objects.filter(manager__user__email__endswith="@erased.invalid")
+    assert kept.count() == 2
+    assert all(a.answers == {} and a.outcome is None and not a.shared_with_hr for a in kept)
+    assert RiskScore.objects.filter(assessment__in=kept).count() == 8
+    after = organisation_overview(organisation=cast.acme, quarter=q3, today=TODAY).aggregates
+    assert after == before
+    assert "lee@acme.test" not in json.dumps(list(AuditEvent.objects.values("actor_label", "subject_label", "detail")))
+    assert AuditEvent.objects.filter(action="person_erased", actor=cast.adam.user).exists()
+    page = client.get(reverse("people")).content.decode()
+    assert "erased person" not in page and "@erased.invalid" not in page  # the placeholder is nobody to manage
+
+
+def test_erasing_needs_the_email_typed_and_someone_who_left(client, cast, leaver):
+    client.force_login(cast.adam.user)
+    page = client.post(reverse("person_erase", args=[leaver.pk]), {"confirm_email": "someone@else"}, follow=True)
+    assert b"Type the person&#x27;s email address exactly" in page.content
+    assert User.objects.filter(email="lee@acme.test").exists()
+    client.post(reverse("person_erase", args=[cast.alice.pk]), {"confirm_email": "alice@acme.test"})
+    assert User.objects.filter(email="alice@acme.test").exists()  # still active: deactivate first
+
+
+def test_another_organisations_admin_cannot_erase(client, cast, leaver):
+    globex_admin = factories.MembershipFactory(organisation=cast.globex, role=Membership.Role.ORG_ADMIN)
+    client.force_login(globex_admin.user)
+    assert client.post(reverse("person_erase", args=[leaver.pk]), {"confirm_email": "lee@acme.test"}).status_code == 404
+    assert User.objects.filter(email="lee@acme.test").exists()
+
+
+def test_the_erased_are_sent_nothing_more(cast, leaver):
+    reminders_dispatch(now=at("2026-10-20"))
+    assert not Reminder.objects.filter(email__endswith="@erased.invalid").exists()
