@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench install install-dev setup lint format migrations-check worker beat clean
+.PHONY: run test bench load faults install install-dev setup lint format migrations-check worker beat clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,12 +40,33 @@ run: setup
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## Run the benchmarks under bench/ and print their figures (a throwaway database unless DATABASE_URL is set).
+# The benchmarks run on the local PostgreSQL and Redis: each one gets $(BENCH_DB) created afresh.
+BENCH_DB ?= emassess_bench
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
+BENCH_BROKER_URL ?= redis://127.0.0.1:6379/0
+BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL)
+FRESH_BENCH_DB := $(PY) -c "from bench.load import fresh_database; fresh_database('$(BENCH_DB)')"
+LOAD_SECONDS ?= 60
+FAULT_SECONDS ?= 90
+
+## Run every benchmark under bench/ and the load test, then print one table of their figures (about 9 minutes).
+## A benchmark that fails does not stop the others: the table says which figures are missing, and make fails.
 bench: install-dev
-	$(PY) -m bench.scoring
-	$(PY) -m bench.submit
-	$(PY) -m bench.dashboards
-	$(PY) -m bench.reminders
+	@rm -f var/bench/*.json; status=0; \
+	for name in scoring submit dashboards reminders; do \
+		echo "== bench.$$name"; \
+		$(FRESH_BENCH_DB) && $(BENCH_ENV) $(PY) -m bench.$$name || status=1; \
+	done; \
+	echo "== bench.load"; $(PY) -m bench.load --seconds $(LOAD_SECONDS) || status=1; \
+	echo; $(PY) -m bench.report; exit $$status
+
+## The load test alone: locust against gunicorn on PostgreSQL for LOAD_SECONDS (127.0.0.1 only).
+load: install-dev
+	$(PY) -m bench.load --seconds $(LOAD_SECONDS)
+
+## Faults under load: kill the worker, restart Redis, PostgreSQL refuses connections; checks what survived.
+faults: install-dev
+	$(PY) -m bench.faults --seconds $(FAULT_SECONDS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

@@ -5,6 +5,7 @@ against sending the same messages over one SMTP connection directly, in one run.
         python -m bench.reminders [--managers 10000] [--concurrency 2]
 
 Needs a broker (it is skipped without one) and a database the worker can reach too.
+Takes about 4.5 minutes at the default size on 2 cores. Also writes its figures to var/bench/reminders.json.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 
+from bench.report import Figure, write_figures
 from bench.setup import ROOT, start_django
 
 
@@ -101,6 +103,13 @@ def main() -> None:
     print(f"{'direct, one SMTP connection (baseline)':<44}{direct_rate:>10.0f}{direct:>10.1f}")
     print(f"{'dispatcher + worker + SMTP, one per message':<44}{through_rate:>10.0f}{through_worker:>10.1f}")
     print(f"ratio (worker / direct): {through_rate / direct_rate:.2f}")
+    # Errors: copies beyond one per sent reminder, plus reminders that never went.
+    errors = max(0, arrived - sent) + (queued - sent)
+    write_figures("reminders", [
+        Figure(f"reminders: fan-out of {queued:,} (dispatcher + {args.concurrency} workers + SMTP)",
+               f"{through_rate:,.0f} emails/s", f"direct SMTP send, one connection: {direct_rate:,.0f} emails/s",
+               through_rate / direct_rate, errors=errors),
+    ])  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """How many assessments the scoring engine scores per second (pure Python, no database).
 
 python -m bench.scoring [--seconds 3]
+
+Takes about 15 s (start-up and content loading, then --seconds of scoring). Also writes its
+figures to var/bench/scoring.json for `python -m bench.report`.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ import argparse
 import random
 import time
 
+from bench.report import Figure, percentile_ms, write_figures
 from bench.setup import start_django
 
 
@@ -42,16 +46,27 @@ def main() -> None:
         answer_sets.append(answers_for(definition, profile))
 
     scored = 0
+    each: list[float] = []  # seconds per result, for p50 and p99
     started = time.perf_counter()
     deadline = started + args.seconds
     while time.perf_counter() < deadline:
         for answers in answer_sets:
+            begun = time.perf_counter()
             score(definition, answers)
+            each.append(time.perf_counter() - begun)
         scored += len(answer_sets)
     elapsed = time.perf_counter() - started
     print(f"{'figure':<34}{'value':>14}")
     print(f"{'scoring: results per second':<34}{scored / elapsed:>14,.0f}")
     print(f"{'scoring: microseconds per result':<34}{1e6 * elapsed / scored:>14,.1f}")
+    figure = Figure(
+        "scoring engine",
+        f"{scored / elapsed:,.0f} results/s ({1e6 * elapsed / scored:,.0f} µs each)",
+        p50_ms=percentile_ms(each, 0.5),
+        p99_ms=percentile_ms(each, 0.99),
+        errors=0,
+    )
+    write_figures("scoring", [figure])
 
 
 if __name__ == "__main__":

@@ -40,6 +40,12 @@ def _invitation(request: HttpRequest, pk: int) -> Invitation:
     return get_object_or_404(request.membership.organisation.invitations, pk=pk)
 
 
+def _posted(request: HttpRequest):
+    """The form data of a POST, even an empty one (`request.POST or None` would take an empty
+    POST for a GET and show a blank form without saying what is missing)."""
+    return request.POST if request.method == "POST" else None
+
+
 @admin_only
 def people(request: HttpRequest) -> HttpResponse:
     organisation = request.membership.organisation
@@ -54,7 +60,7 @@ def people(request: HttpRequest) -> HttpResponse:
 @admin_only
 def invite(request: HttpRequest) -> HttpResponse:
     organisation = request.membership.organisation
-    form = InviteForm(request.POST or None, organisation=organisation)
+    form = InviteForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
         try:
             invitation = services.invitation_create(
@@ -73,7 +79,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 @admin_only
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
-    form = PersonForm(request.POST or None, instance=person, acting=request.membership)
+    form = PersonForm(_posted(request), instance=person, acting=request.membership)
     if request.method == "POST" and form.is_valid():
         # A plain ModelForm save: Membership.clean has already checked the change, nothing else follows from it.
         changes = form_changes(form)
@@ -176,7 +182,7 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
     # A fresh copy: a rejected form writes its values onto the instance, and the navigation shows
     # request.membership.organisation, which must keep showing what is actually stored.
     organisation = Organisation.objects.get(pk=request.membership.organisation_id)
-    form = OrganisationSettingsForm(request.POST or None, instance=organisation)
+    form = OrganisationSettingsForm(_posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
         changes = form_changes(form)
         form.save()
@@ -194,7 +200,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token=token)
     except services.InvitationUnavailable as unavailable:
         return _invitation_unavailable(request, unavailable)
-    form = AcceptInvitationForm(request.POST or None, invitation=invitation)
+    form = AcceptInvitationForm(_posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
             user = services.invitation_accept(

@@ -8,8 +8,10 @@
   same transaction. An SMTP error records the attempt and a back-off; after MAX_ATTEMPTS it is
   failed, for HR to see in the outbox.
 
-The one window left is a worker that dies after the SMTP server accepted the message and before
-the row is committed as sent: that reminder would go again. Each message carries a Message-ID
+If the database drops the worker's connection after the SMTP server accepted a message, the
+worker keeps trying to record it as sent for a minute (RECORD_SENT_PATIENCE). The one window left
+is a worker that dies after the SMTP server accepted the message and before the row is committed
+as sent: that reminder would go again. Each message carries a Message-ID
 derived from its row, so mail systems see the two copies as one message.
 """
 
@@ -17,12 +19,14 @@ from __future__ import annotations
 
 import datetime
 import smtplib
+import time
 import zoneinfo
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,6 +50,8 @@ BACKOFF = (
 # A claimed reminder not sent within this time is claimed again: its worker may have died.
 LEASE = datetime.timedelta(minutes=15)
 CLAIM_BATCH = 5000
+# How long a worker keeps trying to record a delivered email as sent while the database is away.
+RECORD_SENT_PATIENCE = datetime.timedelta(seconds=60)
 UNSUBSCRIBE_SALT = "emassess.reminders.unsubscribe"
 
 
@@ -104,37 +110,62 @@ class SendResult:
 def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> SendResult:
     """Send one reminder if it is still pending and still needed; safe to call any number of times."""
     now = now or timezone.now()
-    with transaction.atomic():
-        reminder = (
-            Reminder.objects.select_for_update()
-            .select_related("person__user", "person__organisation")
-            .filter(pk=reminder_id)
-            .first()
-        )
-        if reminder is None or reminder.status != Reminder.Status.PENDING:
-            return SendResult("not pending")
-        reason = _no_longer_needed(reminder, now)
-        if reason:
-            reminder.status = Reminder.Status.SKIPPED
-            reminder.last_error = reason
-            reminder.save(update_fields=["status", "last_error"])
-            return SendResult("skipped", reason)
-        reminder.attempts += 1
-        try:
-            reminder_message(reminder=reminder).send()
-        except (smtplib.SMTPException, OSError) as error:
-            reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
-            if reminder.attempts >= MAX_ATTEMPTS:
-                reminder.status = Reminder.Status.FAILED
-            else:
-                reminder.next_attempt_at = now + BACKOFF[reminder.attempts - 1]
-            reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            return SendResult("failed" if reminder.status == Reminder.Status.FAILED else "retry", reminder.last_error)
-        reminder.status = Reminder.Status.SENT
-        reminder.sent_at = now
-        reminder.last_error = ""
-        reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    delivered = False
+    try:
+        with transaction.atomic():
+            reminder = (
+                Reminder.objects.select_for_update()
+                .select_related("person__user", "person__organisation")
+                .filter(pk=reminder_id)
+                .first()
+            )
+            if reminder is None or reminder.status != Reminder.Status.PENDING:
+                return SendResult("not pending")
+            reason = _no_longer_needed(reminder, now)
+            if reason:
+                reminder.status = Reminder.Status.SKIPPED
+                reminder.last_error = reason
+                reminder.save(update_fields=["status", "last_error"])
+                return SendResult("skipped", reason)
+            reminder.attempts += 1
+            try:
+                reminder_message(reminder=reminder).send()
+            except (smtplib.SMTPException, OSError) as error:
+                reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
+                if reminder.attempts >= MAX_ATTEMPTS:
+                    reminder.status = Reminder.Status.FAILED
+                else:
+                    reminder.next_attempt_at = now + BACKOFF[reminder.attempts - 1]
+                reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+                status = "failed" if reminder.status == Reminder.Status.FAILED else "retry"
+                return SendResult(status, reminder.last_error)
+            delivered = True
+            reminder.status = Reminder.Status.SENT
+            reminder.sent_at = now
+            reminder.last_error = ""
+            reminder.save(update_fields=["attempts", "status", "sent_at", "last_error"])
+    except DatabaseError:
+        if not delivered:
+            raise  # nothing went out: the row stays pending and is claimed again after its lease
+        # The email went but the database dropped us before the row said so: keep trying to
+        # record it, or the next claim would send it a second time.
+        _record_sent_despite_database_errors(reminder_id=reminder_id, now=now)
     return SendResult("sent")
+
+
+def _record_sent_despite_database_errors(*, reminder_id: int, now: datetime.datetime) -> None:
+    deadline = time.monotonic() + RECORD_SENT_PATIENCE.total_seconds()
+    while True:
+        try:
+            connection.close()  # the broken connection; the next query opens a new one
+            Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
+                status=Reminder.Status.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
+            )
+            return
+        except DatabaseError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def _zone(organisation: Organisation) -> zoneinfo.ZoneInfo:

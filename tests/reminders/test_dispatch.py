@@ -205,3 +205,23 @@ def test_the_periodic_task_queues_each_claimed_reminder_after_commit(
     assert len(callbacks) == 3  # queued only once the claim is committed
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", "carol@acme.test", "gus@globex.test"]
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_database_dropped_after_the_email_went_does_not_send_it_twice(cast, smtp_to_sink, monkeypatch):
+    from django.db import OperationalError
+
+    now = at("2026-10-03")
+    report = reminders_dispatch(now=now)
+    original_save = Reminder.save
+
+    def save_then_lose_the_connection(self, *args, **kwargs):
+        if self.status == "sent":  # the email went; the database goes away before the row says so
+            raise OperationalError("server closed the connection unexpectedly")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Reminder, "save", save_then_lose_the_connection)
+    assert set(send_claimed(report, now)) == {"sent"}
+    monkeypatch.undo()
+    assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
+    assert send_claimed(report, now) == ["not pending"] * len(report.claimed)
+    assert len(smtp_to_sink.messages) == len(report.claimed)

@@ -1,0 +1,405 @@
+"""Load test: locust (headless) against gunicorn on PostgreSQL, on 127.0.0.1 only. Managers fill in
+and submit the self-assessment while HR users open the dashboards and a report user opens a trivial
+logged-in page (the baseline every other page is compared with).
+
+    python -m bench.load [--seconds 60] [--managers 50] [--hr 5] [--think 2] [--database emassess_load]
+
+Takes --seconds plus about 20 s (a fresh database, migrations, seeding, start-up and shut-down):
+about 80 s with the defaults. Prints one table (per request name: count, p50 and p99 of those that
+succeeded, failures, and p50 against the baseline's) and writes it to var/bench/load.json for
+`python -m bench.report`. Users start at 10 a second and all log in first, 0.35 s of CPU each for
+the password hash: the pages are timed from the moment the last one had logged in, the logins over
+the whole run. The plan, the request log, the logs and locust's own CSV files are left in var/bench/work/.
+
+What runs: a fresh PostgreSQL database (dropped and created again), migrated, with the framework
+and questionnaire loaded and one organisation seeded; `gunicorn emassess.wsgi --workers 3` on a
+free port with DJANGO_DEBUG=1 (plain HTTP: with DJANGO_DEBUG=0 the session and CSRF cookies are
+Secure-only and a client on http:// never sends them back); `locust -f bench/locustfile.py`.
+Every process started here is stopped at the end, whatever happens. bench/faults.py reuses the pieces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import contextlib
+import datetime
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.report import OUT_DIR, Figure, format_table, percentile_ms, write_figures
+from bench.setup import ROOT
+
+# Plans, logs and locust's CSV files; OUT_DIR itself holds only the figures' JSON files.
+WORK_DIR = OUT_DIR / "work"
+PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://postgres@127.0.0.1:5432/postgres")
+PASSWORD = "load-test-password-1"
+BASELINE = "baseline: trivial logged-in page (/report/)"
+
+
+def fresh_database(name: str) -> str:
+    """Drop and create database `name` on the local PostgreSQL; returns its DATABASE_URL."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def stop_process(process: subprocess.Popen, *, timeout: float = 20) -> None:
+    """SIGTERM to the process's whole group (gunicorn's and celery's children too), SIGKILL if it lingers.
+    Every process here is started with start_new_session=True, so its group id is its pid."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(timeout=timeout)
+            return
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def spawn(command: list[str], *, env: dict[str, str], log: Path) -> subprocess.Popen:
+    """A child in its own session (so stop_process reaches its children), output appended to `log`."""
+    with log.open("ab") as out:
+        return subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+
+
+def stop_on_sigterm() -> None:
+    """Turn SIGTERM into SystemExit, so the cleanup in `finally` and ExitStack runs."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
+def http_status(url: str, timeout: float = 5) -> int:
+    """The status of a GET (redirects not followed), or 0 when nothing answers."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args: object, **kwargs: object) -> None:
+            return None  # report the redirect itself
+
+    try:
+        with urllib.request.build_opener(NoRedirect).open(url, timeout=timeout) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return 0
+
+
+def wait_until(check: Callable[[], bool], *, timeout: float, interval: float = 0.25) -> bool:
+    """Poll `check` until it is true (True) or `timeout` seconds have passed (False)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(interval)
+    return False
+
+
+BASELINE_USERS = 2  # report users on the trivial page, sharing one login
+
+
+@dataclass
+class Plan:
+    """What the locust users need (written as JSON for bench/locustfile.py) and where things are."""
+
+    name: str
+    path: Path
+    managers: list[str]
+    hr: list[str]
+    report: str
+    submitted_log: Path
+    request_log: Path
+
+    @property
+    def users(self) -> int:
+        return len(self.managers) + len(self.hr) + BASELINE_USERS
+
+
+def prepare(*, name: str, managers: int, hr: int, think: float) -> Plan:
+    """Django on DATABASE_URL (migrated, content loaded), one organisation seeded, the plan written.
+
+    Call with DATABASE_URL already pointing at a fresh database. Everyone gets PASSWORD; the hash is
+    computed once, as hashing it for each of 50 people would take 20 s."""
+    from bench.setup import start_django
+
+    start_django()
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
+    from emassess.accounts.models import User
+    from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
+    from emassess.assessments.questionnaire import current_version
+    from emassess.orgs.models import Membership, Organisation, Team
+
+    organisation = Organisation.objects.create(name="Loadcorp", slug="loadcorp")
+    teams = Team.objects.bulk_create(
+        Team(organisation=organisation, name=f"Team {i:02d}") for i in range(max(1, managers // 10))
+    )
+    password = make_password(PASSWORD)
+    # Less than a year in the role: no role review is due, so each manager is due only the cycle's reminders.
+    started_on = datetime.date.today() - datetime.timedelta(days=200)
+    manager_users = User.objects.bulk_create(
+        User(email=f"manager{i}@load.test", full_name=f"Manager {i}", password=password) for i in range(managers)
+    )
+    memberships = Membership.objects.bulk_create(
+        Membership(user=user, organisation=organisation, role=Membership.Role.MANAGER, team=teams[i % len(teams)],
+                   manager_role="tlm" if i % 3 == 0 else "em", manager_role_started_on=started_on)
+        for i, user in enumerate(manager_users)
+    )  # fmt: skip
+    hr_users = User.objects.bulk_create(
+        User(email=f"hr{i}@load.test", full_name=f"HR {i}", password=password) for i in range(hr)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=user, organisation=organisation, role=Membership.Role.HR) for user in hr_users
+    )
+    report = User.objects.create(email="report@load.test", full_name="Report", password=password)
+    Membership.objects.create(user=report, organisation=organisation, role=Membership.Role.REPORT, team=teams[0],
+                              reports_to=memberships[0])  # fmt: skip
+
+    # A few different answer sets, posted step by step as a browser would.
+    version = current_version()
+    rng = random.Random(50)
+    areas = ["hands_on_coding", "technical_leadership", "people_team", "process_delivery", "product", "organisation"]
+    answer_sets = []
+    for _ in range(8):
+        cuts = sorted(rng.sample(range(1, 100), len(areas) - 1))
+        week = dict(zip(areas, [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)], strict=True))
+        profile = AnswerProfile(week=week, role=rng.choice(["em", "tlm"]), tlm_statements=rng.randint(0, 6),
+                                practice=rng.randint(0, 4), best_judgement=rng.random() < 0.5)  # fmt: skip
+        posted = as_posted(answers_for(version.definition, profile))
+        answer_sets.append([{q["id"]: posted[q["id"]] for q in section["questions"]} for section in version.sections])
+    connection.close()
+
+    WORK_DIR.mkdir(parents=True, exist_ok=True)
+    plan = Plan(
+        name=name,
+        path=WORK_DIR / f"{name}-plan.json",
+        managers=[user.email for user in manager_users],
+        hr=[user.email for user in hr_users],
+        report=report.email,
+        submitted_log=WORK_DIR / f"{name}-submitted.txt",
+        request_log=WORK_DIR / f"{name}-requests.tsv",
+    )
+    for log in (plan.submitted_log, plan.request_log):
+        log.write_text("")
+    content = {
+        "password": PASSWORD,
+        "managers": plan.managers,
+        "hr": plan.hr,
+        "report": plan.report,
+        "baseline_users": BASELINE_USERS,
+        "teams": [team.pk for team in teams],
+        "answer_sets": answer_sets,
+        # A compressed human: `think` seconds on average per page, a short pause between two assessments.
+        "think_seconds": [0.5 * think, 1.5 * think],
+        "manager_wait_seconds": [0.5, 1.5],
+        "hr_wait_seconds": [1.0, 3.0],
+        "submitted_log": str(plan.submitted_log),
+        "request_log": str(plan.request_log),
+    }
+    plan.path.write_text(json.dumps(content, indent=1))
+    return plan
+
+
+def web_env(*, database_url: str, port: int, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_DEBUG": "1", "SITE_URL": f"http://127.0.0.1:{port}"}
+    env.pop("CELERY_BROKER_URL", None)  # the load test has no worker; faults.py passes one in `extra`
+    return env | (extra or {})
+
+
+def start_gunicorn(*, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
+    """gunicorn with 3 sync workers on 127.0.0.1:port; returns once the login page answers 200."""
+    process = spawn(
+        [sys.executable, "-m", "gunicorn", "emassess.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
+         "--timeout", "30", "--graceful-timeout", "5"],
+        env=env, log=log,
+    )  # fmt: skip
+    if not wait_until(lambda: http_status(f"http://127.0.0.1:{port}/accounts/login/") == 200, timeout=60):
+        stop_process(process)
+        raise RuntimeError(f"gunicorn did not answer on 127.0.0.1:{port} within 60 s; see {log}")
+    return process
+
+
+def start_locust(*, plan: Plan, port: int, seconds: int, log: Path) -> subprocess.Popen:
+    """locust headless for `seconds`, users ramping up at 10 a second (their logins cost 0.35 s of CPU each)."""
+    prefix = WORK_DIR / plan.name
+    for old in WORK_DIR.glob(f"{plan.name}_*.csv"):
+        old.unlink()
+    return spawn(
+        [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+         "--users", str(plan.users), "--spawn-rate", "10", "--run-time", f"{seconds}s", "--stop-timeout", "10",
+         "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
+         "--exit-code-on-error", "0"],
+        env=os.environ | {"EMASSESS_LOAD_PLAN": str(plan.path)}, log=log,
+    )  # fmt: skip
+
+
+def wait_locust(process: subprocess.Popen, *, seconds: int) -> None:
+    """Locust stops itself after --run-time (+ up to 10 s for users to finish); never wait forever."""
+    try:
+        process.wait(timeout=seconds + 60)
+    except subprocess.TimeoutExpired:
+        stop_process(process)
+        raise RuntimeError("locust did not stop by itself; stopped it") from None
+    if process.returncode != 0:
+        raise RuntimeError(f"locust exited with {process.returncode}")
+
+
+LOGIN = "login: log in"
+
+
+@dataclass(frozen=True)
+class Sample:
+    """One request, as bench/locustfile.py logged it."""
+
+    started: float  # epoch seconds
+    name: str
+    ms: float
+    error: str  # empty when it succeeded
+
+    @property
+    def ended(self) -> float:
+        return self.started + self.ms / 1000
+
+
+def read_requests(plan: Plan) -> list[Sample]:
+    samples = []
+    for line in read_lines(plan.request_log):
+        started, name, ms, error = line.split("\t", 3)
+        samples.append(Sample(float(started), name, float(ms), error))
+    return samples
+
+
+def logged_in_at(samples: list[Sample], users: int) -> float | None:
+    """When the last of the `users` simulated users had logged in, or None if some never did."""
+    logins = sorted(sample.ended for sample in samples if sample.name == LOGIN and not sample.error)
+    return logins[users - 1] if len(logins) >= users else None
+
+
+def load_figures(
+    samples: list[Sample], *, users: int, submitted: int, label: str = "load", after_logins: bool = True
+) -> tuple[list[Figure], str]:
+    """One figure per request name: count and rate, p50 and p99 of the requests that succeeded (their
+    p50 against the baseline's under the same load), failed requests. With after_logins, pages count
+    only from the moment every user had logged in: all log in at the start, and hashing 57 passwords
+    (0.35 s of CPU each) holds every page up meanwhile; the login rows cover the whole run."""
+    if not samples:
+        return [], "no requests were made"
+    first, last = min(s.started for s in samples), max(s.ended for s in samples)
+    ready = logged_in_at(samples, users) if after_logins else None
+    since = ready or first
+    groups: dict[str, list[Sample]] = collections.defaultdict(list)
+    for sample in samples:
+        if sample.name.startswith("login: "):
+            groups[sample.name].append(sample)
+        elif sample.started >= since:
+            groups[sample.name].append(sample)
+            groups["all pages"].append(sample)
+
+    def row(name: str) -> tuple[int, float, float | None, float | None, int]:
+        rows = groups[name]
+        seconds = (last - first) if name.startswith("login: ") else (last - since)
+        times = [sample.ms / 1000 for sample in rows if not sample.error]
+        p50 = percentile_ms(times, 0.5) if times else None
+        p99 = percentile_ms(times, 0.99) if times else None
+        return len(rows), len(rows) / max(seconds, 1e-9), p50, p99, sum(1 for sample in rows if sample.error)
+
+    base_p50 = row(BASELINE)[2] if groups[BASELINE] else None
+    figures = []
+    for name in [*sorted(name for name in groups if name != "all pages"), "all pages"]:
+        count, rate, p50, p99, errors = row(name)
+        compared = name not in (BASELINE, "all pages") and base_p50 and p50 is not None
+        figures.append(
+            Figure(
+                f"{label}: {name}",
+                f"{count:,} requests, {rate:.1f}/s",
+                f"trivial page p50 {base_p50:.0f} ms, same load" if compared else "",
+                (p50 / base_p50) if compared else None,
+                p50,
+                p99,
+                errors,
+            )
+        )
+    per_minute = 60 * submitted / (last - first)
+    figures.append(Figure(f"{label}: assessments submitted", f"{submitted:,} ({per_minute:.0f}/min)"))
+    if ready is None:
+        note = f"pages over the whole {last - first:.0f} s of load"
+    else:
+        note = (
+            f"pages over the {last - ready:.0f} s after all {users} users had logged in (the first "
+            f"{ready - first:.0f} s, the login burst, set apart); login rows over the whole {last - first:.0f} s"
+        )
+    return figures, note
+
+
+def read_lines(path: Path) -> list[str]:
+    return [line for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=60, help="how long the load runs (default 60)")
+    parser.add_argument("--managers", type=int, default=50)
+    parser.add_argument("--hr", type=int, default=5)
+    # 2 s a page: 50 managers ask for about 30 requests a second in all; at 1 s, twice that, more than
+    # 3 gunicorn workers on 2 cores serve, and every page mostly waits in the queue.
+    parser.add_argument("--think", type=float, default=2.0, help="mean seconds a manager spends on a page")
+    parser.add_argument("--database", default="emassess_load", help="dropped and created again")
+    args = parser.parse_args()
+    stop_on_sigterm()
+    begun = time.monotonic()
+
+    database_url = fresh_database(args.database)
+    os.environ["DATABASE_URL"] = database_url
+    plan = prepare(name="load", managers=args.managers, hr=args.hr, think=args.think)
+    port = free_port()
+    with contextlib.ExitStack() as running:
+        gunicorn = start_gunicorn(env=web_env(database_url=database_url, port=port), port=port,
+                                  log=WORK_DIR / "load-gunicorn.log")  # fmt: skip
+        running.callback(stop_process, gunicorn)
+        print(f"gunicorn on 127.0.0.1:{port}, {args.database}; locust: {args.managers} managers, {args.hr} HR, "
+              f"{BASELINE_USERS} baseline users for {args.seconds} s")  # fmt: skip
+        locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log")
+        running.callback(stop_process, locust)
+        wait_locust(locust, seconds=args.seconds)
+
+    from emassess.assessments.models import Assessment
+
+    submitted = len(read_lines(plan.submitted_log))
+    in_database = Assessment.objects.filter(status=Assessment.Status.SUBMITTED).count()
+    samples = read_requests(plan)
+    figures, note = load_figures(samples, users=plan.users, submitted=submitted)
+    print(format_table(figures))
+    print(note)
+    print(f"submitted: {submitted} seen by the clients, {in_database} in the database")
+    for sample in [sample for sample in samples if sample.error][:5]:
+        print(f"failed: {sample.name}: {sample.error}")
+    write_figures("load", figures)
+    print(f"load test took {time.monotonic() - begun:.0f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
