@@ -81,8 +81,9 @@ class SectionForm(forms.Form):
 
 def raw_answers(data, section: dict[str, Any]) -> dict[str, str]:
     """What was typed for this section's questions, as posted (unknown keys dropped, long text cut)."""
+    # NUL cannot be stored in PostgreSQL's jsonb, and nobody types it on purpose.
     return {
-        question["id"]: str(data.get(question["id"], ""))[:MAX_TEXT]
+        question["id"]: str(data.get(question["id"], "")).replace("\x00", "")[:MAX_TEXT]
         for question in section["questions"]
         if question["id"] in data
     }

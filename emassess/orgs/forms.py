@@ -57,7 +57,10 @@ def _check_start_date(value: datetime.date | None, organisation: Organisation) -
 
 
 class InviteForm(forms.Form):
-    email = forms.EmailField(label="Email address", widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+    # 254: what the Invitation and User columns hold (RFC 5321's practical limit).
+    email = forms.EmailField(
+        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
+    )
     full_name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Membership.Role.choices])
     team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")

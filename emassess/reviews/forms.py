@@ -120,7 +120,8 @@ def raw_answers(data) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for key in ANSWER_KEYS:
         if key in MULTIPLE_ANSWER_KEYS:
-            answers[key] = [str(value)[:40] for value in data.getlist(key)][:20]
+            answers[key] = [str(value).replace("\x00", "")[:40] for value in data.getlist(key)][:20]
         elif key in data:
-            answers[key] = str(data.get(key, ""))[:TEXT_MAX]
+            # NUL cannot be stored in PostgreSQL's jsonb, and nobody types it on purpose.
+            answers[key] = str(data.get(key, "")).replace("\x00", "")[:TEXT_MAX]
     return answers

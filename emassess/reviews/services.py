@@ -32,6 +32,9 @@ def role_review_start(*, manager: Membership, year: int) -> RoleReview:
 def role_review_save_draft(*, review: RoleReview, answers: dict[str, Any]) -> bool:
     """Keep what was typed, valid or not. A review already submitted is never overwritten (a
     late second tab); returns whether the draft was saved."""
+    # Merged into what was saved before: a post that leaves an answer out (a second tab opened
+    # earlier) must not wipe it.
+    answers = {**review.answers, **answers}
     saved = RoleReview.objects.filter(pk=review.pk, status=RoleReview.Status.DRAFT).update(
         answers=answers, updated_at=timezone.now()
     )
