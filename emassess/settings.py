@@ -116,6 +116,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 # The login form's field is Django's "username" (it holds the email address).
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "emassess.accounts.axes.username_of"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

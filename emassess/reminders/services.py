@@ -157,7 +157,7 @@ def _record_sent_despite_database_errors(*, reminder_id: int, now: datetime.date
     deadline = time.monotonic() + RECORD_SENT_PATIENCE.total_seconds()
     while True:
         try:
-            connection.close()  # the broken connection; the next query opens a new one
+            connection.close_if_unusable_or_obsolete()  # a broken connection; the next query opens a new one
             Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
                 status=Reminder.Status.SENT, sent_at=now, attempts=F("attempts") + 1, last_error=""
             )

@@ -146,24 +146,19 @@ def world(*leave_out) -> dict[str, str]:
 # Generated values
 
 ON_POSTGRESQL = connection.vendor == "postgresql"
-# Drafts keep answers as typed, except U+0000, which PostgreSQL's jsonb cannot hold and which is
-# dropped (test_a_nul_character_in_a_typed_answer_is_dropped); the generators for the draft forms
-# leave NUL out so that "stored as typed" can be compared exactly.
-JSON_TAKES_NUL = False
-
 LONG_TEXT = 20_000
 MAX_BODY = 2_000_000  # Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) before any view runs
 
 
-def texts(*, nul: bool = True, **size) -> st.SearchStrategy[str]:
-    """Any Unicode text (emoji, right-to-left marks, control characters), NUL included unless told."""
-    return st.text(st.characters(codec="utf-8", exclude_characters="" if nul else "\x00"), **size)
+def texts(**size) -> st.SearchStrategy[str]:
+    """Any Unicode text: emoji, right-to-left marks, control characters, NUL."""
+    return st.text(st.characters(codec="utf-8"), **size)
 
 
-def huge_texts(*, nul: bool = True) -> st.SearchStrategy[str]:
+def huge_texts() -> st.SearchStrategy[str]:
     """A long paste: a short piece repeated to 2,001-20,000 characters (hypothesis's own text
     strategy seldom goes past a few dozen)."""
-    pieces = texts(nul=nul, min_size=1, max_size=3)
+    pieces = texts(min_size=1, max_size=3)
     return st.builds(lambda piece, size: (piece * size)[:size], pieces, st.integers(MAX_TEXT + 1, LONG_TEXT))
 
 
@@ -175,19 +170,18 @@ ODD_SPELLINGS = ["", " ", "0", "-0", "+1", "1.0", "1e3", "\u0663", "\uff10", "No
                  "<script>alert(1)</script>", "' OR 1=1 --", "a\x00b", "\r\n"]  # fmt: skip
 
 
-def scalars(*meaningful: str, nul: bool = True) -> st.SearchStrategy[str]:
+def scalars(*meaningful: str) -> st.SearchStrategy[str]:
     """One posted value: any text, numbers in and out of range, empty, huge, odd spellings, or one
     of the values the field expects."""
-    odd = [value for value in ODD_SPELLINGS if nul or "\x00" not in value]
-    options = [texts(nul=nul, max_size=40), numbers, huge_texts(nul=nul), st.sampled_from(odd)]
+    options = [texts(max_size=40), numbers, huge_texts(), st.sampled_from(ODD_SPELLINGS)]
     if meaningful:
         options.append(st.sampled_from(sorted(set(meaningful))))
     return st.one_of(*options)
 
 
-def values(*meaningful: str, nul: bool = True):
+def values(*meaningful: str):
     """A value or a list of them (a name posted several times, as tick boxes post)."""
-    one = scalars(*meaningful, nul=nul)
+    one = scalars(*meaningful)
     return st.one_of(one, st.lists(one, min_size=1, max_size=3))
 
 
@@ -195,14 +189,14 @@ def fits(data: dict) -> bool:
     return len(urlencode(data, doseq=True)) < MAX_BODY
 
 
-def bodies(names, meaningful=(), *, valid: dict | None = None, nul: bool = True):
+def bodies(names, meaningful=(), *, valid: dict | None = None):
     """Request bodies mixing the form's real field names with made-up ones. With `valid` (a body
     the form accepts), half of them are a few generated fields over it, so accepted posts are as
     common as rejected ones."""
-    name = st.one_of(st.sampled_from(sorted(set(names))), texts(nul=nul, min_size=1, max_size=24))
-    generated = st.dictionaries(name, values(*meaningful, nul=nul), max_size=10)
+    name = st.one_of(st.sampled_from(sorted(set(names))), texts(min_size=1, max_size=24))
+    generated = st.dictionaries(name, values(*meaningful), max_size=10)
     if valid is not None:
-        tweaks = st.dictionaries(name, values(*meaningful, nul=nul), max_size=3)
+        tweaks = st.dictionaries(name, values(*meaningful), max_size=3)
         generated = st.one_of(generated, tweaks.map(lambda tweak: {**valid, **tweak}))
     return generated.filter(fits)
 
@@ -233,6 +227,12 @@ def expected_values(definition) -> list[str]:
     return found
 
 
+def as_kept(typed: str, limit: int) -> str:
+    """A typed answer as a draft keeps it: cut to `limit` characters, without U+0000 (which
+    PostgreSQL's jsonb cannot hold, and nobody types on purpose)."""
+    return typed.replace("\x00", "")[:limit]
+
+
 def stored(assessment) -> dict:
     return Assessment.objects.get(pk=assessment.pk).answers
 
@@ -240,13 +240,13 @@ def stored(assessment) -> dict:
 def assert_only_this_step_changed(before: dict, after: dict, step_ids: list[str], body: dict) -> None:
     """The promise of every step post, accepted or not: answers of other steps are untouched, no
     key that is not one of this step's questions is stored, and this step's answers are what was
-    typed (cut at MAX_TEXT), or what was there when the post left a question out."""
+    typed (as_kept), or what was there when the post left a question out."""
     others = {key: value for key, value in before.items() if key not in step_ids}
     assert json.dumps({key: after.get(key) for key in others}, sort_keys=True) == json.dumps(others, sort_keys=True)
     assert set(after) <= set(before) | set(step_ids), set(after) - set(before) - set(step_ids)
     received = as_received(body)
     for qid in step_ids:
-        expected = received[qid][:MAX_TEXT] if qid in received else before.get(qid)
+        expected = as_kept(received[qid], MAX_TEXT) if qid in received else before.get(qid)
         assert after.get(qid) == expected, qid
     too_long = {key: len(value) for key, value in after.items() if not isinstance(value, str) or len(value) > MAX_TEXT}
     assert not too_long
@@ -262,9 +262,7 @@ def test_every_step_with_every_action_keeps_the_other_answers(
     step_ids = ids_of(sections[step - 1])
     every_id = [qid for section in sections for qid in ids_of(section)]
     as_saved = {qid: draft.answers[qid] for qid in step_ids if qid in draft.answers}
-    body = data.draw(
-        bodies(every_id, expected_values(version.definition), valid=as_saved, nul=JSON_TAKES_NUL), label="body"
-    )
+    body = data.draw(bodies(every_id, expected_values(version.definition), valid=as_saved), label="body")
     if action is not None:
         body["action"] = action
     chosen = as_received(body).get("action", "next")
@@ -368,9 +366,7 @@ def test_a_draft_on_a_stale_version_keeps_its_version(browser, cast, draft, vers
     alice = browser(cast.alice.user)
     step_ids = ids_of(version.sections[step - 1])
     names, as_saved = [*step_ids, "reflection.new_in_v2"], {qid: draft.answers.get(qid, "") for qid in step_ids}
-    body = data.draw(
-        bodies(names, expected_values(version.definition), valid=as_saved, nul=JSON_TAKES_NUL), label="body"
-    )
+    body = data.draw(bodies(names, expected_values(version.definition), valid=as_saved), label="body")
     if action is not None:
         body["action"] = action
     with undone(alice):
@@ -460,6 +456,17 @@ GOOD_CSV = (
 )
 
 
+FORMS = ["assessment_step", "assessment_start", "assessment_share", "role_review", "people_invite", "person_edit",
+         "person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend", "people_import (upload)",
+         "people_import (confirm)", "organisation_settings", "invitation_accept", "login", "logout",
+         "person_erase"]  # fmt: skip
+# The project's pages that take no form: what they get from a POST is no concern of this file.
+PAGES_WITHOUT_FORMS = {"home", "manager_home", "report_home", "organisation_home", "organisation_export",
+                       "team_dashboard", "team_export", "shared_result", "framework_guide", "assessment_history",
+                       "assessment_result", "role_review_result", "people", "reminder_outbox", "audit_log",
+                       "my_data"}  # fmt: skip
+
+
 def form_posts(cast, scene) -> dict[str, tuple]:
     """Every form of the project: (who posts, URL, a body it accepts, files). Each body would
     change something (the forms marked READ_ONLY aside), so a 403 that leaves the world as it was
@@ -516,17 +523,6 @@ def csrf_failure(response) -> bool:
     return response.status_code == 403 and "CSRF verification failed" in page_of(response)
 
 
-FORMS = ["assessment_step", "assessment_start", "assessment_share", "role_review", "people_invite", "person_edit",
-         "person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend", "people_import (upload)",
-         "people_import (confirm)", "organisation_settings", "invitation_accept", "login", "logout",
-         "person_erase"]  # fmt: skip
-# The project's pages that take no form: what they get from a POST is no concern of this file.
-PAGES_WITHOUT_FORMS = {"home", "manager_home", "report_home", "organisation_home", "organisation_export",
-                       "team_dashboard", "team_export", "shared_result", "framework_guide", "assessment_history",
-                       "assessment_result", "role_review_result", "people", "reminder_outbox", "audit_log",
-                       "my_data"}  # fmt: skip
-
-
 def test_every_form_of_the_project_is_fuzzed():
     """A new URL must join FORMS (and get a fuzz test of its own) or PAGES_WITHOUT_FORMS."""
     from django.urls import get_resolver
@@ -541,7 +537,9 @@ def test_every_form_of_the_project_is_fuzzed():
 @given(cookie=st.booleans(), token=st.one_of(st.none(), texts(max_size=70)), in_header=st.booleans())
 def test_a_post_without_its_csrf_token_is_refused_and_saves_nothing(browser, cast, scene, form, cookie, token,
                                                                     in_header):  # fmt: skip
-    who, url, data, files = form_posts(cast, scene)[form]
+    posts = form_posts(cast, scene)
+    assert set(posts) == set(FORMS)
+    who, url, data, files = posts[form]
     client = browser(who, enforce_csrf_checks=True)
     if cookie:  # a real cookie, so only the token (missing or made up) is wrong
         client.cookies["csrftoken"] = CSRF_SECRET
@@ -588,25 +586,28 @@ REVIEW = {"enjoy_people": "4", "energises": ["people_growing", "one_to_ones"], "
           "action": "submit"}  # fmt: skip
 
 
-def assert_review_kept_as_typed(answers: dict, received: QueryDict) -> None:
+def assert_review_kept_as_typed(answers: dict, received: QueryDict, before: dict) -> None:
     """A review draft holds the review's own keys only: every tick box as ticked (at most 20, each
-    cut at 40 characters) and each other answer posted as typed, cut at TEXT_MAX."""
+    kept to 40 characters), each other answer posted as typed (kept to TEXT_MAX), and an answer the
+    post left out as it was saved before."""
     assert set(answers) <= set(ANSWER_KEYS), set(answers) - set(ANSWER_KEYS)
     for key in ANSWER_KEYS:
         if key in MULTIPLE_ANSWER_KEYS:
-            assert answers[key] == [value[:40] for value in received.getlist(key)][:20], key
+            assert answers[key] == [as_kept(value, 40) for value in received.getlist(key)][:20], key
         elif key in received:
-            assert answers[key] == received[key][:TEXT_MAX], key
+            assert answers[key] == as_kept(received[key], TEXT_MAX), key
+        else:
+            assert answers.get(key) == before.get(key), key
 
 
 @FUZZ
 @given(data=st.data())
 def test_the_role_review_form(browser, cast, draft, review_due, data):
     alice = browser(cast.alice.user)
-    body = data.draw(bodies([*ANSWER_KEYS, "action"], REVIEW_VALUES, valid=REVIEW, nul=JSON_TAKES_NUL), label="body")
+    body = data.draw(bodies([*ANSWER_KEYS, "action"], REVIEW_VALUES, valid=REVIEW), label="body")
     received = as_received(body)
     with undone(alice):
-        before = world(RoleReview)
+        before, saved = world(RoleReview), RoleReview.objects.get(pk=review_due.pk).answers
         response = post(alice, reverse("role_review"), body)
         review = RoleReview.objects.get(pk=review_due.pk)
         assert world(RoleReview) == before  # her assessments and everything else untouched
@@ -614,7 +615,7 @@ def test_the_role_review_form(browser, cast, draft, review_due, data):
             assert response.status_code == 302
             assert response["Location"] == reverse("manager_home")
             assert review.status == RoleReview.Status.DRAFT
-            assert_review_kept_as_typed(review.answers, received)
+            assert_review_kept_as_typed(review.answers, received, saved)
         elif response.status_code == 302:
             assert response["Location"] == reverse("role_review_result", args=[review.pk])
             assert review.status == RoleReview.Status.SUBMITTED
@@ -626,7 +627,7 @@ def test_the_role_review_form(browser, cast, draft, review_due, data):
             assert response.status_code == 200
             assert 'data-testid="error-summary"' in page_of(response)
             assert review.status == RoleReview.Status.DRAFT
-            assert_review_kept_as_typed(review.answers, received)
+            assert_review_kept_as_typed(review.answers, received, saved)
 
 
 @FUZZ
@@ -645,6 +646,8 @@ def test_a_submitted_review_takes_no_more_answers(browser, cast, draft, submitte
 
 
 def test_a_rejected_review_post_keeps_the_answers_it_did_not_carry(browser, cast, review_due):
+    """Found by this file: a rejected review post used to replace the whole saved draft with what
+    it carried, losing the answers it left out."""
     alice = browser(cast.alice.user)
     # A second tab opened before she chose how much she enjoys the people side: it posts no
     # enjoy_people and no notes.
@@ -657,7 +660,7 @@ def test_a_rejected_review_post_keeps_the_answers_it_did_not_carry(browser, cast
 
 
 # ---------------------------------------------------------------------------------------------
-# NUL, which PostgreSQL's jsonb cannot store
+# NUL, which PostgreSQL's jsonb cannot store: dropped from what was typed
 
 
 NUL_POSTS = {
@@ -671,6 +674,7 @@ NUL_POSTS = {
 
 @pytest.mark.parametrize("case", sorted(NUL_POSTS))
 def test_a_nul_character_in_a_typed_answer_is_dropped(browser, cast, draft, review_due, case):
+    """Found by this file: on PostgreSQL a typed answer holding U+0000 was a 500 (jsonb refuses it)."""
     alice = browser(cast.alice.user)
     page, data = NUL_POSTS[case]
     if page == "assessment_step":
@@ -696,10 +700,9 @@ def dates() -> st.SearchStrategy[str]:
 
 
 def long_emails() -> st.SearchStrategy[str]:
-    # Valid addresses around the 254 characters an email column holds (forms accept up to 320).
-    # On PostgreSQL a known bug, with its own test (test_inviting_a_very_long_address_is_refused_or_stored).
-    top = 240 if ON_POSTGRESQL else 310
-    return st.integers(1, top).map(lambda n: "a" * n + "@example.com")
+    # Valid addresses on both sides of the 254 characters an email column holds (Django's
+    # EmailField alone would take 320).
+    return st.integers(1, 310).map(lambda n: "a" * n + "@example.com")
 
 
 def emails() -> st.SearchStrategy[str]:
@@ -741,16 +744,15 @@ def test_the_invite_form(browser, cast, invitation, globex_team, data):
         assert world(Invitation) == before
 
 
-def test_inviting_a_very_long_address_is_refused_or_stored(browser, cast):
+def test_inviting_a_very_long_address_is_refused(browser, cast):
+    """Found by this file: the form took addresses up to 320 characters, the column holds 254, and
+    PostgreSQL answered a longer one with a 500."""
     adam = browser(cast.adam.user)
     email = "a" * 250 + "@example.com"  # 262 characters, a valid address
     response = post(adam, reverse("people_invite"), {"email": email, "full_name": "Long Address", "role": "report"})
-    if response.status_code == 200:
-        assert says_why(response)
-        assert not Invitation.objects.exists()
-    else:
-        assert response.status_code == 302
-        assert Invitation.objects.get().email == email
+    assert response.status_code == 200
+    assert says_why(response)
+    assert not Invitation.objects.exists()
 
 
 EMPTY_POSTS = {
@@ -1140,13 +1142,33 @@ def any_case(email: str) -> st.SearchStrategy[str]:
     )
 
 
+@pytest.mark.xfail(
+    ON_POSTGRESQL,
+    strict=True,
+    reason="BUG on PostgreSQL: the login form takes addresses up to 320 characters (Django's EmailField) and "
+    "django-axes records a failed login's username in a varchar(255) column, so a valid address over 255 "
+    "characters with a wrong password is a 500 (StringDataRightTruncation) instead of the form's error.",
+)
+def test_logging_in_with_a_very_long_address_says_it_is_wrong(browser, cast):
+    visitor = browser()
+    response = post(visitor, reverse("login"), {"username": "a" * 250 + "@example.com", "password": "wrong"})
+    assert response.status_code == 200
+    assert "Please enter a correct email address and password" in page_of(response)
+
+
+def login_emails() -> st.SearchStrategy[str]:
+    # On PostgreSQL an address over 255 characters is a known bug with its own test just above;
+    # left out there, so the fuzzing goes on looking for new problems.
+    return emails().filter(lambda email: len(email) <= 255) if ON_POSTGRESQL else emails()
+
+
 @FUZZ
 @given(data=st.data())
 def test_the_login_form(browser, cast, data):
     visitor = browser()
     known = ["alice@acme.test", "bob@acme.test", "hana@acme.test", "sue@emassess.test", "gone@acme.test"]
     email = data.draw(
-        st.one_of(st.just("alice@acme.test"), st.sampled_from(known).flatmap(any_case), emails(), huge_texts()),
+        st.one_of(st.just("alice@acme.test"), st.sampled_from(known).flatmap(any_case), login_emails(), huge_texts()),
         label="email",
     )
     padded = data.draw(st.sampled_from(["{}", " {} ", "\t{}\n"])).format(email)

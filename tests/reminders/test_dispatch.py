@@ -207,6 +207,8 @@ def test_the_periodic_task_queues_each_claimed_reminder_after_commit(
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
 
+# Transactional: like a worker, with no test transaction around it for the recovery to break.
+@pytest.mark.django_db(transaction=True)
 def test_a_database_dropped_after_the_email_went_does_not_send_it_twice(cast, smtp_to_sink, monkeypatch):
     from django.db import OperationalError
 
