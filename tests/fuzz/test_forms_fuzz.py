@@ -1142,13 +1142,6 @@ def any_case(email: str) -> st.SearchStrategy[str]:
     )
 
 
-@pytest.mark.xfail(
-    ON_POSTGRESQL,
-    strict=True,
-    reason="BUG on PostgreSQL: the login form takes addresses up to 320 characters (Django's EmailField) and "
-    "django-axes records a failed login's username in a varchar(255) column, so a valid address over 255 "
-    "characters with a wrong password is a 500 (StringDataRightTruncation) instead of the form's error.",
-)
 def test_logging_in_with_a_very_long_address_says_it_is_wrong(browser, cast):
     visitor = browser()
     response = post(visitor, reverse("login"), {"username": "a" * 250 + "@example.com", "password": "wrong"})
