@@ -28,6 +28,7 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
 	$(PY) manage.py load_questionnaire
+	$(PY) manage.py install_schedules
 	$(PY) manage.py load_demo
 	$(PY) manage.py send_due_reminders
 
@@ -68,9 +69,11 @@ load: install-dev
 faults: install-dev
 	$(PY) -m bench.faults --seconds $(FAULT_SECONDS)
 
+## Style, the layers (import-linter) and the types (mypy with django-stubs): what CI checks first.
 lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: install-dev
 	$(VENV)/bin/ruff check --fix .

@@ -50,16 +50,19 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    # Listed from the bottom layer up (README's Layout; `lint-imports` checks it): each app
+    # imports only those listed before it.
+    "emassess.lib",
     "emassess.accounts",
-    "emassess.orgs",
     "emassess.framework",
-    "emassess.core",
+    "emassess.orgs",
     "emassess.assessments",
-    "emassess.dashboards",
     "emassess.reviews",
     "emassess.reminders",
-    "emassess.audit",
+    "emassess.dashboards",
     "emassess.privacy",
+    "emassess.home",
+    "emassess.demo",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "emassess.core.context_processors.membership",
+                "emassess.orgs.context_processors.membership",
             ],
         },
     },

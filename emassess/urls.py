@@ -3,20 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from emassess.accounts.forms import EmailAuthenticationForm
-from emassess.core import views as core_views
 from emassess.framework import views as framework_views
+from emassess.home import views as home_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
-    path("manager/", core_views.manager_home, name="manager_home"),
-    path("report/", core_views.report_home, name="report_home"),
+    path("", home_views.home, name="home"),
+    path("manager/", home_views.manager_home, name="manager_home"),
+    path("report/", home_views.report_home, name="report_home"),
     path("organisation/", include("emassess.dashboards.urls")),
     path("framework/", framework_views.guide, name="framework_guide"),
     path("assessments/", include("emassess.assessments.urls")),
     path("reviews/", include("emassess.reviews.urls")),
     path("", include("emassess.orgs.urls")),
     path("", include("emassess.reminders.urls")),
-    path("", include("emassess.audit.urls")),
     path("", include("emassess.privacy.urls")),
     path(
         "accounts/login/",

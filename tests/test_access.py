@@ -130,7 +130,7 @@ def _submitted(cast, version):
     draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
     draft.save()
     result = assessment_submit(assessment=draft)
-    assessment_set_shared(assessment=result, shared=True)
+    assessment_set_shared(assessment=result, shared=True, by=cast.alice.user)
     return result
 
 

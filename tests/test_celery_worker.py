@@ -11,8 +11,8 @@ import time
 import pytest
 
 from emassess.celery import app as celery_app
-from emassess.core.models import WorkerHeartbeat
-from emassess.core.tasks import record_worker_heartbeat
+from emassess.lib.models import WorkerHeartbeat
+from emassess.lib.tasks import record_worker_heartbeat
 from tests.workers import Worker, needs_broker
 
 pytestmark = [pytest.mark.worker, needs_broker]

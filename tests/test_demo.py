@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
-from emassess.core.demo import DEMO_PASSWORD, load_demo, months_before
+from emassess.demo.organisations import DEMO_PASSWORD, load_demo, months_before
 from emassess.orgs.cycles import quarter_of
 from emassess.orgs.models import Membership, Organisation, Team
 

@@ -17,9 +17,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from emassess.assessments.models import Questionnaire, QuestionnaireVersion
-from emassess.audit.models import AuditEvent
-from emassess.audit.services import audit_record
 from emassess.framework import models as fm
+from emassess.orgs.audit import audit_record
+from emassess.orgs.models import AuditEvent
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "questionnaire.toml"
 SECTION_SLUGS = ("role", "week", "tlm_fit", "behaviours", "practices", "judgement", "reflection")

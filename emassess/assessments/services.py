@@ -9,12 +9,14 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from emassess.accounts.models import User
 from emassess.assessments import engine
 from emassess.assessments.forms import SectionForm, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.questionnaire import current_version
+from emassess.orgs.audit import audit_record
 from emassess.orgs.cycles import quarter_of
-from emassess.orgs.models import Membership
+from emassess.orgs.models import AuditEvent, Membership
 
 
 class NoQuestionnaire(Exception):
@@ -120,7 +122,10 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
     return assessment
 
 
-def assessment_set_shared(*, assessment: Assessment, shared: bool) -> None:
-    """The manager's choice to let HR read one submitted result."""
+def assessment_set_shared(*, assessment: Assessment, shared: bool, by: User) -> None:
+    """The manager's choice to let HR read one submitted result, recorded in the audit log."""
     assessment.shared_with_hr = shared
     assessment.save(update_fields=["shared_with_hr", "updated_at"])
+    action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
+    audit_record(action=action, organisation=assessment.manager.organisation, actor=by,
+                 subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip

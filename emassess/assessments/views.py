@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -19,9 +19,7 @@ from emassess.assessments.services import (
     assessment_start,
     assessment_submit,
 )
-from emassess.audit.models import AuditEvent
-from emassess.audit.services import audit_record
-from emassess.core.access import role_required
+from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 
 manager_only = role_required(Membership.Role.MANAGER)
@@ -29,7 +27,7 @@ manager_only = role_required(Membership.Role.MANAGER)
 
 @manager_only
 @require_POST
-def start(request: HttpRequest) -> HttpResponse:
+def start(request: MemberRequest) -> HttpResponse:
     try:
         draft = assessment_start(manager=request.membership)
     except NoQuestionnaire:
@@ -39,7 +37,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 
 @manager_only
-def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
+def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
     assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
     if assessment.is_submitted:
         messages.info(request, "You have already submitted this assessment; here is your result.")
@@ -100,7 +98,7 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
 
 
 @manager_only
-def result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
     assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
     if not assessment.is_submitted:
         return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
@@ -108,7 +106,7 @@ def result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 
 
 @manager_only
-def history(request: HttpRequest) -> HttpResponse:
+def history(request: MemberRequest) -> HttpResponse:
     manager = request.membership
     context = {"draft": draft_of(manager=manager), "assessments": submitted_list(manager=manager)}
     return render(request, "assessments/history.html", context)
@@ -116,16 +114,13 @@ def history(request: HttpRequest) -> HttpResponse:
 
 @manager_only
 @require_POST
-def share(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def share(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
     """Let HR read this one result, or stop letting them."""
     assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
     if not assessment.is_submitted:
         raise Http404("Only a submitted result can be shared.")
     shared = request.POST.get("shared") == "1"
-    assessment_set_shared(assessment=assessment, shared=shared)
-    action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
-    audit_record(action=action, organisation=request.membership.organisation, actor=request.user,
-                 subject=request.membership, detail={"result": assessment.period})  # fmt: skip
+    assessment_set_shared(assessment=assessment, shared=shared, by=request.user)
     if shared:
         messages.success(request, "HR of your organisation can now read this result.")
     else:

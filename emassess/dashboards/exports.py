@@ -6,9 +6,8 @@ import csv
 import io
 from collections.abc import Iterable
 
-from emassess.dashboards.selectors import Overview, Share, TeamPage
+from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Overview, Share, TeamPage
 
-NOT_ENOUGH = "not enough responses"
 HEADER = ["section", "item", "measure", "value"]
 
 
@@ -21,7 +20,7 @@ def _safe(value: object) -> object:
 
 def _share_rows(section: str, item: str, value: Share) -> list[list[object]]:
     if value.suppressed:
-        return [[section, item, "share %", NOT_ENOUGH]]
+        return [[section, item, "share %", NOT_ENOUGH_RESPONSES]]
     return [[section, item, "count", value.count], [section, item, "share %", value.percent]]
 
 

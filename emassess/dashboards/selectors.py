@@ -19,12 +19,14 @@ from emassess.assessments.models import Assessment, RiskScore
 from emassess.framework.models import AntiPattern, Archetype
 from emassess.orgs.cycles import Cycle, cycle_containing, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
-from emassess.orgs.selectors import role_anniversary
+from emassess.orgs.selectors import eligible_managers, role_anniversary
 
 FLAGGED_BANDS = (RiskScore.Band.WATCH, RiskScore.Band.HIGH)
 TREND_QUARTERS = 8
 ONE_YEAR_REVIEW_WINDOW = datetime.timedelta(days=30)
 SUBMITTED = Assessment.Status.SUBMITTED
+# What a suppressed figure says, on the pages and in the exports alike.
+NOT_ENOUGH_RESPONSES = "not enough responses"
 
 
 @dataclass(frozen=True)
@@ -109,14 +111,6 @@ class Overview:
 
 def _names(model) -> list[Named]:
     return [Named(slug, name) for slug, name in model.objects.order_by("order").values_list("slug", "name")]
-
-
-def eligible_managers(*, organisation: Organisation, cycle: Cycle, team: Team | None = None) -> QuerySet[Membership]:
-    """Active managers expected to reassess in `cycle`: those whose role had begun by its end."""
-    managers = organisation.memberships.filter(role=Membership.Role.MANAGER, user__is_active=True).filter(
-        Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lt=cycle.end)
-    )
-    return managers.filter(team=team) if team is not None else managers
 
 
 def _with_status(managers: QuerySet[Membership], cycle: Cycle, timezone_name: str) -> QuerySet[Membership]:

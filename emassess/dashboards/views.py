@@ -5,17 +5,14 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from emassess.assessments.models import Assessment
 from emassess.assessments.selectors import result_page
-from emassess.audit.models import AuditEvent
-from emassess.audit.services import audit_record
-from emassess.core.access import role_required
 from emassess.dashboards.charts import prevalence_trend
-from emassess.dashboards.exports import dashboard_csv
 from emassess.dashboards.selectors import follow_ups, organisation_overview, team_page
+from emassess.dashboards.services import dashboard_export, result_open_for_hr
+from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
 from emassess.orgs.models import Membership
 
@@ -44,7 +41,7 @@ def _quarter_choices(current: Cycle) -> list[str]:
 
 
 @hr_only
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     today = organisation.today()
     current = cycle_containing(today)
@@ -61,7 +58,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @hr_only
-def team(request: HttpRequest, pk: int) -> HttpResponse:
+def team(request: MemberRequest, pk: int) -> HttpResponse:
     organisation = request.membership.organisation
     team = get_object_or_404(organisation.teams, pk=pk)
     today = organisation.today()
@@ -84,45 +81,28 @@ def _csv_response(content: str, filename: str) -> HttpResponse:
 
 
 @hr_only
-def overview_export(request: HttpRequest) -> HttpResponse:
+def overview_export(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
     page = organisation_overview(organisation=organisation, quarter=quarter, today=today)
-    audit_record(action=AuditEvent.Action.DASHBOARD_EXPORTED, organisation=organisation, actor=request.user,
-                 detail={"page": "organisation overview", "quarter": quarter.label})  # fmt: skip
-    return _csv_response(dashboard_csv(page), f"emassess-{organisation.slug}-{quarter.label}.csv")
+    content = dashboard_export(page=page, organisation=organisation, label="organisation overview", by=request.user)
+    return _csv_response(content, f"emassess-{organisation.slug}-{quarter.label}.csv")
 
 
 @hr_only
-def team_export(request: HttpRequest, pk: int) -> HttpResponse:
+def team_export(request: MemberRequest, pk: int) -> HttpResponse:
     organisation = request.membership.organisation
     team = get_object_or_404(organisation.teams, pk=pk)
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
     page = team_page(team=team, quarter=quarter, today=today)
-    audit_record(action=AuditEvent.Action.DASHBOARD_EXPORTED, organisation=organisation, actor=request.user,
-                 detail={"page": f"team {team.name}", "quarter": quarter.label})  # fmt: skip
-    return _csv_response(dashboard_csv(page), f"emassess-{organisation.slug}-team-{team.pk}-{quarter.label}.csv")
+    content = dashboard_export(page=page, organisation=organisation, label=f"team {team.name}", by=request.user)
+    return _csv_response(content, f"emassess-{organisation.slug}-team-{team.pk}-{quarter.label}.csv")
 
 
 @hr_only
-def shared_result(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    """An individual result, for HR of the same organisation, only where the manager shared it or
-    the organisation lets HR see individual results. Anything else is a 404 alike."""
-    organisation = request.membership.organisation
-    assessment = (
-        Assessment.objects.select_related("version", "manager__user", "manager__organisation")
-        .filter(
-            public_id=public_id,
-            manager__organisation=organisation,
-            status=Assessment.Status.SUBMITTED,
-            outcome__isnull=False,  # an erased person's result keeps only its numbers
-        )
-        .first()
-    )
-    if assessment is None or not (organisation.hr_sees_individual_results or assessment.shared_with_hr):
-        raise Http404("No such result.")
-    audit_record(action=AuditEvent.Action.RESULT_VIEWED, organisation=organisation, actor=request.user,
-                 subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
+def shared_result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
+    assessment = result_open_for_hr(organisation=request.membership.organisation, public_id=public_id,
+                                    reader=request.user)  # fmt: skip
     return render(request, "assessments/result.html", {"page": result_page(assessment=assessment), "read_only": True})

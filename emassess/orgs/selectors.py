@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
-from emassess.orgs.models import Invitation, Membership, Organisation
+from emassess.orgs.cycles import Cycle
+from emassess.orgs.models import Invitation, Membership, Organisation, Team
 
 ERASED_EMAIL_DOMAIN = "@erased.invalid"
 
@@ -18,6 +19,14 @@ def role_anniversary(started_on: datetime.date, *, years: int = 1) -> datetime.d
         return started_on.replace(year=started_on.year + years)
     except ValueError:
         return started_on.replace(year=started_on.year + years, day=28)
+
+
+def eligible_managers(*, organisation: Organisation, cycle: Cycle, team: Team | None = None) -> QuerySet[Membership]:
+    """Active managers expected to reassess in `cycle`: those whose role had begun by its end."""
+    managers = organisation.memberships.filter(role=Membership.Role.MANAGER, user__is_active=True).filter(
+        Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lt=cycle.end)
+    )
+    return managers.filter(team=team) if team is not None else managers
 
 
 def direct_report_list(*, manager: Membership) -> QuerySet[Membership]:

@@ -7,24 +7,18 @@ import enum
 import zoneinfo
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core import signing
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from emassess.accounts.models import User
-from emassess.core.emails import build_email
 from emassess.orgs import csv_import
-from emassess.orgs.models import Invitation, Membership, Organisation, Team
+from emassess.orgs.audit import audit_record, form_changes
+from emassess.orgs.forms import OrganisationSettingsForm, PersonForm
+from emassess.orgs.invitation_emails import INVITATION_SALT, INVITATION_VALID_FOR
+from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation, Team
 from emassess.orgs.selectors import member_emails, open_invitation_emails, team_names
-
-# How long an invitation link works. Deliberately not a setting: nobody should need to tune it,
-# and a longer life only means more live links in old mailboxes.
-INVITATION_VALID_FOR = datetime.timedelta(days=7)
-# Keeps invitation tokens from being valid anywhere else the secret key signs things.
-INVITATION_SALT = "emassess.orgs.invitation"
-
+from emassess.orgs.tasks import send_invitation_email
 
 # ---------------------------------------------------------------------------------------------
 # Inviting
@@ -97,54 +91,9 @@ def invitation_resend(*, invitation: Invitation, now: datetime.datetime | None =
 
 
 def _queue_invitation_email(invitation: Invitation) -> None:
-    # Imported here: the task module imports this one to do its work.
-    from emassess.orgs.tasks import send_invitation_email
-
     # On commit: a worker must not look for an invitation whose transaction might still roll back.
     invitation_id = invitation.pk
     transaction.on_commit(lambda: send_invitation_email.delay(invitation_id))
-
-
-# ---------------------------------------------------------------------------------------------
-# The link and its email
-
-
-def invitation_token(*, invitation: Invitation) -> str:
-    """A signed, timestamped token carrying the invitation's id. Each email gets a fresh one."""
-    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
-
-
-def invitation_url(*, invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("invitation_accept", args=[invitation_token(invitation=invitation)])
-
-
-def invitation_email_send(*, invitation: Invitation) -> bool:
-    """Email the invitation's link. False (and nothing sent) when it was accepted or revoked before
-    the worker got to it."""
-    if invitation.accepted_at is not None or invitation.revoked_at is not None:
-        return False
-    organisation = invitation.organisation
-    context = {
-        "invitation": invitation,
-        "organisation": organisation,
-        "inviter": invitation.invited_by.get_full_name() if invitation.invited_by else "",
-        "role": _role_label(invitation),
-        "url": invitation_url(invitation=invitation),
-    }
-    # Dates in the email read in the organisation's time zone, whichever process renders it.
-    build_email("invitation", context, to=invitation.email, timezone_name=organisation.timezone).send()
-    return True
-
-
-def _role_label(invitation: Invitation) -> str:
-    if invitation.role == Membership.Role.MANAGER and invitation.manager_role:
-        return Membership.ManagerRole(invitation.manager_role).label.lower()
-    return {
-        Membership.Role.MANAGER: "manager",
-        Membership.Role.REPORT: "team member",
-        Membership.Role.HR: "HR",
-        Membership.Role.ORG_ADMIN: "organisation admin",
-    }[invitation.role]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,10 +228,34 @@ def membership_deactivate(*, membership: Membership, by: Membership) -> None:
     if membership.pk == by.pk:
         raise CannotDeactivateSelf
     User.objects.filter(pk=membership.user_id).update(is_active=False)
+    audit_record(action=AuditEvent.Action.PERSON_DEACTIVATED, organisation=membership.organisation,
+                 actor=by.user, subject=membership)  # fmt: skip
 
 
-def membership_reactivate(*, membership: Membership) -> None:
+def membership_reactivate(*, membership: Membership, by: Membership) -> None:
     User.objects.filter(pk=membership.user_id).update(is_active=True)
+    audit_record(action=AuditEvent.Action.PERSON_REACTIVATED, organisation=membership.organisation,
+                 actor=by.user, subject=membership)  # fmt: skip
+
+
+def membership_update(*, form: PersonForm, by: Membership) -> Membership:
+    """Save a valid person form (Membership.clean has checked the change) and record what changed."""
+    changes = form_changes(form)
+    membership = form.save()
+    if changes:
+        audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=membership.organisation,
+                     actor=by.user, subject=membership, detail=changes)  # fmt: skip
+    return membership
+
+
+def organisation_settings_update(*, form: OrganisationSettingsForm, by: Membership) -> Organisation:
+    """Save a valid settings form and record what changed (such as whether HR sees individual results)."""
+    changes = form_changes(form)
+    organisation = form.save()
+    if changes:
+        audit_record(action=AuditEvent.Action.SETTINGS_CHANGED, organisation=organisation,
+                     actor=by.user, detail=changes)  # fmt: skip
+    return organisation
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
+from emassess.orgs.invitation_emails import invitation_email_send
 from emassess.orgs.models import Invitation
-from emassess.orgs.services import invitation_email_send
 
 
 @shared_task(name="orgs.send_invitation_email")

@@ -12,5 +12,6 @@ urlpatterns = [
     path("organisation/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
     path("organisation/invitations/<int:pk>/resend/", views.invitation_resend, name="invitation_resend"),
     path("organisation/settings/", views.organisation_settings, name="organisation_settings"),
+    path("organisation/audit/", views.audit_log, name="audit_log"),
     path("invitations/<str:token>/", views.invitation_accept, name="invitation_accept"),
 ]

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth import login
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from emassess.audit.models import AuditEvent
-from emassess.audit.services import audit_record, form_changes
-from emassess.core.access import role_required
 from emassess.orgs import services
+from emassess.orgs.access import MemberRequest, role_required
+from emassess.orgs.audit import audit_log_list
 from emassess.orgs.csv_import import HEADER, MAX_ROWS, ROLE_CODES
 from emassess.orgs.forms import (
     AcceptInvitationForm,
@@ -32,11 +32,11 @@ from emassess.orgs.selectors import open_invitation_list, people_list
 admin_only = role_required(Membership.Role.ORG_ADMIN)
 
 
-def _person(request: HttpRequest, pk: int) -> Membership:
+def _person(request: MemberRequest, pk: int) -> Membership:
     return get_object_or_404(request.membership.organisation.memberships.select_related("user"), pk=pk)
 
 
-def _invitation(request: HttpRequest, pk: int) -> Invitation:
+def _invitation(request: MemberRequest, pk: int) -> Invitation:
     return get_object_or_404(request.membership.organisation.invitations, pk=pk)
 
 
@@ -47,7 +47,7 @@ def _posted(request: HttpRequest):
 
 
 @admin_only
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     context = {
         "people": people_list(organisation=organisation),
@@ -58,7 +58,7 @@ def people(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     form = InviteForm(_posted(request), organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -77,16 +77,11 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     form = PersonForm(_posted(request), instance=person, acting=request.membership)
     if request.method == "POST" and form.is_valid():
-        # A plain ModelForm save: Membership.clean has already checked the change, nothing else follows from it.
-        changes = form_changes(form)
-        form.save()
-        if changes:
-            audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=person.organisation,
-                         actor=request.user, subject=person, detail=changes)  # fmt: skip
+        services.membership_update(form=form, by=request.membership)
         messages.success(request, f"{person.user.get_full_name()} is updated.")
         return redirect("people")
     return render(request, "orgs/person_edit.html", {"form": form, "person": person})
@@ -94,12 +89,10 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_deactivate(request: MemberRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     try:
         services.membership_deactivate(membership=person, by=request.membership)
-        audit_record(action=AuditEvent.Action.PERSON_DEACTIVATED, organisation=person.organisation,
-                     actor=request.user, subject=person)  # fmt: skip
     except services.CannotDeactivateSelf:
         messages.error(request, "You cannot deactivate yourself: ask another org admin to do it.")
     else:
@@ -111,18 +104,16 @@ def person_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def person_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+def person_reactivate(request: MemberRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
-    services.membership_reactivate(membership=person)
-    audit_record(action=AuditEvent.Action.PERSON_REACTIVATED, organisation=person.organisation,
-                 actor=request.user, subject=person)  # fmt: skip
+    services.membership_reactivate(membership=person, by=request.membership)
     messages.success(request, f"{person.user.get_full_name()} is active again and can log in.")
     return redirect("people")
 
 
 @admin_only
 @require_POST
-def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_revoke(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     if services.invitation_revoke(invitation=invitation):
         messages.success(request, f"The invitation to {invitation.email} is revoked: its link no longer works.")
@@ -133,7 +124,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @admin_only
 @require_POST
-def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def invitation_resend(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     if services.invitation_resend(invitation=invitation):
         messages.success(request, f"A new link is on its way to {invitation.email}. It works for 7 days.")
@@ -143,7 +134,7 @@ def invitation_resend(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @admin_only
-def people_import(request: HttpRequest) -> HttpResponse:
+def people_import(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     context = {"header": ",".join(HEADER), "role_codes": ROLE_CODES, "max_rows": MAX_ROWS}
     upload_form = ImportUploadForm()
@@ -178,20 +169,22 @@ def people_import(request: HttpRequest) -> HttpResponse:
 
 
 @admin_only
-def organisation_settings(request: HttpRequest) -> HttpResponse:
+def organisation_settings(request: MemberRequest) -> HttpResponse:
     # A fresh copy: a rejected form writes its values onto the instance, and the navigation shows
     # request.membership.organisation, which must keep showing what is actually stored.
     organisation = Organisation.objects.get(pk=request.membership.organisation_id)
     form = OrganisationSettingsForm(_posted(request), instance=organisation)
     if request.method == "POST" and form.is_valid():
-        changes = form_changes(form)
-        form.save()
-        if changes:
-            audit_record(action=AuditEvent.Action.SETTINGS_CHANGED, organisation=organisation,
-                         actor=request.user, detail=changes)  # fmt: skip
+        services.organisation_settings_update(form=form, by=request.membership)
         messages.success(request, "The organisation's settings are saved.")
         return redirect("organisation_settings")
     return render(request, "orgs/settings.html", {"form": form})
+
+
+@admin_only
+def audit_log(request: MemberRequest) -> HttpResponse:
+    page = Paginator(audit_log_list(organisation=request.membership.organisation), 50).get_page(request.GET.get("page"))
+    return render(request, "orgs/audit_log.html", {"page": page})
 
 
 # Public: whoever holds the signed link is the person invited, so no role_required here.

@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
-from emassess.audit.models import AuditEvent
-from emassess.audit.services import audit_record
-from emassess.orgs.models import Invitation, Membership
+from emassess.orgs.audit import audit_record
+from emassess.orgs.models import AuditEvent, Invitation, Membership
 from emassess.orgs.selectors import ERASED_EMAIL_DOMAIN
 from emassess.reminders.models import Reminder
 from emassess.reviews.models import RoleReview

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from emassess.core.access import role_required
+from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 from emassess.privacy.services import CannotErase, person_erase, personal_data
 
@@ -21,7 +21,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Membership.Role.ORG_ADMIN)
-def person_erase_view(request: HttpRequest, pk: int) -> HttpResponse:
+def person_erase_view(request: MemberRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST, with the person's email typed again, erases them."""
     person = get_object_or_404(
         Membership.objects.select_related("user", "team"), pk=pk, organisation=request.membership.organisation

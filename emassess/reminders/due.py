@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Q
 
 from emassess.assessments.models import Assessment
-from emassess.dashboards.selectors import eligible_managers
 from emassess.orgs.cycles import Cycle, cycle_containing
 from emassess.orgs.models import Organisation
-from emassess.orgs.selectors import role_anniversary
+from emassess.orgs.selectors import eligible_managers, role_anniversary
 from emassess.reminders.models import Reminder
 from emassess.reviews.models import RoleReview
 from emassess.reviews.selectors import due_review_year

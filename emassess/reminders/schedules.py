@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
 
 @dataclass(frozen=True)
 class Schedule:
@@ -27,18 +29,19 @@ SCHEDULES = (
 )
 
 
-def install_schedules(periodic_task_model, crontab_model) -> list[str]:
-    """Create the schedules that do not exist yet (by name); returns the names created. Takes the
-    models as arguments so that a migration can pass its historical ones."""
+def install_schedules() -> list[str]:
+    """Create the schedules that do not exist yet (by name); returns the names created. A deploy
+    step (`manage.py install_schedules`, which `make run` calls too), not a migration: a migration
+    must not import live app code, and nothing here may overwrite what an admin edited."""
     created = []
     for schedule in SCHEDULES:
-        if periodic_task_model.objects.filter(name=schedule.name).exists():
+        if PeriodicTask.objects.filter(name=schedule.name).exists():
             continue
-        crontab, _ = crontab_model.objects.get_or_create(
+        crontab, _ = CrontabSchedule.objects.get_or_create(
             minute=schedule.minute, hour=schedule.hour, day_of_week="*", day_of_month="*", month_of_year="*",
             timezone="UTC",
         )  # fmt: skip
-        periodic_task_model.objects.create(
+        PeriodicTask.objects.create(
             name=schedule.name, task=schedule.task, crontab=crontab, description=schedule.description
         )
         created.append(schedule.name)

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emassess.assessments.models import Assessment
-from emassess.core.emails import build_email
+from emassess.lib.emails import build_email
 from emassess.orgs.cycles import parse_cycle
 from emassess.orgs.models import Membership, Organisation
 from emassess.reminders.due import DueReminder, due_reminders

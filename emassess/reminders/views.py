@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 
-from emassess.core.access import role_required
+from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 from emassess.reminders.models import Reminder
 from emassess.reminders.selectors import nudge_opt_outs, outbox_counts, outbox_list
@@ -13,7 +13,7 @@ PAGE_SIZE = 50
 
 
 @role_required(Membership.Role.HR, Membership.Role.ORG_ADMIN)
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: MemberRequest) -> HttpResponse:
     """What was sent to whom and when, and what failed and why."""
     organisation = request.membership.organisation
     status = request.GET.get("status", "")

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from emassess.core.access import role_required
+from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 from emassess.reviews.forms import RoleReviewForm, raw_answers
 from emassess.reviews.models import RoleReview
@@ -31,7 +31,7 @@ def _to_result(request: HttpRequest, review: RoleReview) -> HttpResponse:
 
 
 @manager_only
-def role_review(request: HttpRequest) -> HttpResponse:
+def role_review(request: MemberRequest) -> HttpResponse:
     """GET: the form for the review that is due, or when the next one comes. POST: save or submit."""
     manager = request.membership
     # The anniversary falls on the organisation's calendar, as the reminder emails count it.
@@ -79,7 +79,7 @@ def role_review(request: HttpRequest) -> HttpResponse:
 
 
 @manager_only
-def role_review_result(request: HttpRequest, pk: int) -> HttpResponse:
+def role_review_result(request: MemberRequest, pk: int) -> HttpResponse:
     review = review_of_manager(manager=request.membership, pk=pk)
     if review.status != RoleReview.Status.SUBMITTED:
         return redirect("role_review")

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from emassess.audit.models import AuditEvent
+from emassess.orgs.models import AuditEvent
 from tests.orgs.test_people import edit
 
 
@@ -71,7 +71,7 @@ def test_only_org_admins_read_the_log(client, cast, role, status):
 
 
 def test_the_log_shows_only_the_admins_organisation(client, cast, submit):
-    from emassess.audit.services import audit_record
+    from emassess.orgs.audit import audit_record
 
     audit_record(action="dashboard_exported", organisation=cast.globex, actor=cast.gina.user)
     audit_record(action="dashboard_exported", organisation=cast.acme, actor=cast.hana.user)

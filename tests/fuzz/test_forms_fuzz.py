@@ -507,7 +507,7 @@ READ_ONLY = {"people_import (upload)", "login", "logout"}  # they write nothing 
 @pytest.fixture
 def scene(cast, draft, result, review_due, invitation):
     """Everything the forms act on; Bob has left (deactivated), so reactivating him changes something."""
-    from emassess.orgs.services import invitation_token
+    from emassess.orgs.invitation_emails import invitation_token
 
     User.objects.filter(pk=cast.bob.user_id).update(is_active=False)
     return {
@@ -766,7 +766,7 @@ EMPTY_POSTS = {
 def test_an_empty_post_says_what_is_missing(browser, cast, invitation, form):
     """Found by this file: these views once built their form from `request.POST or None`, which
     takes an empty POST for a GET and shows the blank form again without a word."""
-    from emassess.orgs.services import invitation_token
+    from emassess.orgs.invitation_emails import invitation_token
 
     who, url = EMPTY_POSTS[form](cast, invitation_token(invitation=invitation))
     client = browser(who)
@@ -1053,7 +1053,7 @@ def link(name: str, token: str) -> str:
 @FUZZ
 @given(data=st.data(), method=st.sampled_from(["get", "post"]))
 def test_a_bad_invitation_link_says_so_and_changes_nothing(browser, cast, invitation, data, method):
-    from emassess.orgs.services import INVITATION_SALT, invitation_token
+    from emassess.orgs.invitation_emails import INVITATION_SALT, invitation_token
 
     visitor = browser()
     token = data.draw(tokens(invitation_token(invitation=invitation), INVITATION_SALT, invitation.pk + 1000))
@@ -1074,7 +1074,7 @@ PASSWORDS = ["a long new passphrase 2026", "password", "nina@acme.test", "Nina N
 @FUZZ
 @given(data=st.data())
 def test_accepting_an_invitation(browser, cast, invitation, data):
-    from emassess.orgs.services import invitation_token
+    from emassess.orgs.invitation_emails import invitation_token
 
     visitor = browser()
     password = data.draw(st.one_of(st.sampled_from(PASSWORDS), texts(max_size=30), huge_texts()), label="password")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from emassess.orgs import services
+from emassess.orgs import invitation_emails
 from tests.test_access import ROLES, login_as
 
 LOGIN = "login"
@@ -23,6 +23,7 @@ EXPECTED = {
     "people_invite": ("get", ADMINS_ONLY),
     "people_import": ("get", ADMINS_ONLY),
     "organisation_settings": ("get", ADMINS_ONLY),
+    "audit_log": ("get", ADMINS_ONLY),
     "person_edit": ("get", ADMINS_ONLY),
     "person_deactivate": ("post", ADMINS_ONLY_POST),
     "person_reactivate": ("post", ADMINS_ONLY_POST),
@@ -38,7 +39,7 @@ def url_of(page: str, cast, invitation) -> str:
     if page in ("invitation_revoke", "invitation_resend"):
         return reverse(page, args=[invitation.pk])
     if page == "invitation_accept":
-        return reverse(page, args=[services.invitation_token(invitation=invitation)])
+        return reverse(page, args=[invitation_emails.invitation_token(invitation=invitation)])
     return reverse(page)
 
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emassess.accounts.models import User
-from emassess.orgs import services
+from emassess.orgs import invitation_emails, services
 from emassess.orgs.models import Invitation, Membership
 from tests import factories
 from tests.orgs.conftest import SITE_URL, token_in
@@ -21,7 +21,7 @@ STRONG = "a long and unusual passphrase"
 
 
 def accept_url(invitation: Invitation) -> str:
-    return reverse("invitation_accept", args=[services.invitation_token(invitation=invitation)])
+    return reverse("invitation_accept", args=[invitation_emails.invitation_token(invitation=invitation)])
 
 
 def accept(client, url: str, **overrides):
@@ -153,12 +153,12 @@ def test_the_link_opens_a_form_with_the_name_filled_in(client, invitation):
         # a genuine signature, made for another purpose (another salt)
         lambda token: signing.dumps({"invitation": 1}),
         # correctly signed, but pointing at an invitation that does not exist
-        lambda token: signing.dumps({"invitation": 999_999}, salt=services.INVITATION_SALT),
-        lambda token: signing.dumps(["invitation", 1], salt=services.INVITATION_SALT),
+        lambda token: signing.dumps({"invitation": 999_999}, salt=invitation_emails.INVITATION_SALT),
+        lambda token: signing.dumps(["invitation", 1], salt=invitation_emails.INVITATION_SALT),
     ],
 )
 def test_a_tampered_link_explains_itself(client, invitation, mangle):
-    token = mangle(services.invitation_token(invitation=invitation))
+    token = mangle(invitation_emails.invitation_token(invitation=invitation))
     response = client.get(reverse("invitation_accept", args=[token]))
     assert response.status_code == 404
     assert response.context["reason"] == "invalid"
@@ -169,7 +169,7 @@ def test_a_tampered_link_explains_itself(client, invitation, mangle):
 
 
 def test_the_link_expires_after_seven_days(invitation):
-    token = services.invitation_token(invitation=invitation)
+    token = invitation_emails.invitation_token(invitation=invitation)
     six_days_on = invitation.created_at + datetime.timedelta(days=6)
     assert services.invitation_from_token(token=token, now=six_days_on) == invitation
     with pytest.raises(services.InvitationUnavailable) as unavailable:
@@ -191,7 +191,7 @@ def test_an_expired_link_explains_itself_and_cannot_be_accepted(client, invitati
 def test_a_link_signed_more_than_seven_days_ago_has_expired_whatever_the_database_says(client, invitation):
     eight_days_ago = time.time() - 8 * 24 * 3600
     with mock.patch("django.core.signing.time.time", return_value=eight_days_ago):
-        old_token = services.invitation_token(invitation=invitation)
+        old_token = invitation_emails.invitation_token(invitation=invitation)
     response = client.get(reverse("invitation_accept", args=[old_token]))
     assert response.status_code == 410
     assert response.context["reason"] == "expired"
@@ -346,7 +346,7 @@ def test_resend_gives_an_expired_invitation_a_new_week_and_a_new_email(
             response = client.post(reverse("invitation_resend", args=[invitation.pk]), follow=True)
         assert "A new link is on its way to nina@acme.test" in response.content.decode()
         invitation.refresh_from_db()
-        assert invitation.expires_at == later + services.INVITATION_VALID_FOR
+        assert invitation.expires_at == later + invitation_emails.INVITATION_VALID_FOR
         assert len(mailoutbox) == 1
         token = token_in(mailoutbox[0].body)
         client.logout()
@@ -369,6 +369,6 @@ def test_the_email_states_the_expiry_in_the_organisations_time_zone(cast, invita
     invitation.expires_at = datetime.datetime(2026, 12, 1, 20, 0, tzinfo=datetime.UTC)
     invitation.save()
     invitation.refresh_from_db()
-    assert services.invitation_email_send(invitation=invitation) is True
+    assert invitation_emails.invitation_email_send(invitation=invitation) is True
     assert "2 December 2026, 05:00 (Asia/Tokyo)" in mailoutbox[0].body
     assert timezone.get_current_timezone_name() == "UTC"  # put back after rendering

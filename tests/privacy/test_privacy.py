@@ -7,10 +7,9 @@ from django.urls import reverse
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment, RiskScore
-from emassess.audit.models import AuditEvent
 from emassess.dashboards.selectors import organisation_overview
 from emassess.orgs.cycles import parse_quarter
-from emassess.orgs.models import Membership
+from emassess.orgs.models import AuditEvent, Membership
 from emassess.reminders.models import Reminder
 from emassess.reminders.services import reminders_dispatch
 from tests import factories

@@ -80,7 +80,9 @@ def test_a_tampered_unsubscribe_link_is_refused(client, cast):
     assert cast.alice.nudges_unsubscribed_at is None
 
 
-def test_the_migration_installed_the_dispatcher_schedule(db):
+def test_no_migration_installs_schedules_and_the_deploy_step_does(db):
+    assert not PeriodicTask.objects.exists()
+    call_command("install_schedules")
     task = PeriodicTask.objects.get(name="Dispatch due reminders")
     assert task.task == "reminders.dispatch"
     assert task.crontab.minute == "*/10"
@@ -88,6 +90,7 @@ def test_the_migration_installed_the_dispatcher_schedule(db):
 
 
 def test_installing_again_never_overwrites_what_an_admin_edited(db):
+    call_command("install_schedules")
     task = PeriodicTask.objects.get(name="Dispatch due reminders")
     task.crontab = CrontabSchedule.objects.create(minute="0", hour="*/2")
     task.enabled = False
@@ -97,5 +100,5 @@ def test_installing_again_never_overwrites_what_an_admin_edited(db):
     assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("0", "*/2", False)
 
     task.delete()
-    assert install_schedules(PeriodicTask, CrontabSchedule) == ["Dispatch due reminders"]
+    assert install_schedules() == ["Dispatch due reminders"]
     assert PeriodicTask.objects.get(name="Dispatch due reminders").enabled

@@ -10,7 +10,7 @@ import pytest
 
 from emassess.assessments import engine
 from emassess.assessments.answer_sets import answers_for
-from emassess.assessments.demo import DEMO_HISTORIES
+from emassess.demo.history import DEMO_HISTORIES
 from emassess.reviews import recommendation as rules
 from emassess.reviews.models import REVIEW_YEARS, RoleReview
 from emassess.reviews.recommendation import CARRY_ON, MOVE_TO_IC, REBALANCE, recommend

@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from emassess.reminders.schedules import install_schedules
 
@@ -8,5 +7,5 @@ class Command(BaseCommand):
     help = "Add the periodic tasks of emassess.reminders.schedules that are missing; never changes existing ones."
 
     def handle(self, *args, **options):
-        created = install_schedules(PeriodicTask, CrontabSchedule)
+        created = install_schedules()
         self.stdout.write(", ".join(created) + " installed." if created else "All schedules are installed already.")

@@ -14,7 +14,7 @@ from django.db import transaction
 from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.questionnaire import current_version
 from emassess.assessments.services import assessment_start, assessment_submit
-from emassess.core.demo import DEMO_ORGANISATIONS
+from emassess.demo.organisations import DEMO_ORGANISATIONS
 from emassess.orgs.models import Membership
 
 AREAS = ("hands_on_coding", "technical_leadership", "people_team", "process_delivery", "product", "organisation")

@@ -3,8 +3,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from emassess.core.models import WorkerHeartbeat
-from emassess.core.tasks import record_worker_heartbeat
+from emassess.lib.models import WorkerHeartbeat
+from emassess.lib.tasks import record_worker_heartbeat
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from emassess.core.models import WorkerHeartbeat
+from emassess.lib.models import WorkerHeartbeat
 
 
 @shared_task(bind=True, name="core.record_worker_heartbeat")

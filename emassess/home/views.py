@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from emassess.assessments.selectors import draft_of, submitted_list
-from emassess.core.access import membership_of, role_required
+from emassess.orgs.access import MemberRequest, membership_of, role_required
 from emassess.orgs.models import Membership
 from emassess.orgs.selectors import direct_report_list
 from emassess.reviews.selectors import review_overview
@@ -24,11 +24,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect(HOME_OF_ROLE[membership.role])
     if request.user.is_staff:
         return redirect("admin:index")
-    return render(request, "core/no_membership.html", status=403)
+    return render(request, "home/no_membership.html", status=403)
 
 
 @role_required(Membership.Role.MANAGER)
-def manager_home(request: HttpRequest) -> HttpResponse:
+def manager_home(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     # The organisation's calendar, as the role review and its reminder email count anniversaries.
     today = membership.organisation.today()
@@ -40,9 +40,9 @@ def manager_home(request: HttpRequest) -> HttpResponse:
         "draft": draft_of(manager=membership),
         "latest": submitted_list(manager=membership).first(),
     }
-    return render(request, "core/manager_home.html", context)
+    return render(request, "home/manager_home.html", context)
 
 
 @role_required(Membership.Role.REPORT)
-def report_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/report_home.html")
+def report_home(request: MemberRequest) -> HttpResponse:
+    return render(request, "home/report_home.html")

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from emassess.assessments.demo import load_demo_assessments
-from emassess.core.demo import DEMO_PASSWORD, load_demo
+from emassess.demo.history import load_demo_assessments
+from emassess.demo.organisations import DEMO_PASSWORD, load_demo
 
 
 class Command(BaseCommand):

@@ -33,22 +33,6 @@ def band_class(band: str) -> str:
     return BAND_CLASSES.get(band, "text-bg-secondary")
 
 
-@register.simple_tag
-def share(value) -> str:
-    """A dashboard share: '42% (5 of 12)', or 'not enough responses' when suppressed."""
-    if value.suppressed:
-        return mark_safe('<span class="text-muted fst-italic suppressed">not enough responses</span>')
-    return format_html('{}% <span class="text-muted small">({} of {})</span>', value.percent, value.count, value.total)
-
-
-@register.filter
-def heat_class(value) -> str:
-    """A heatmap cell's shade: five steps of 20 points, or none when suppressed."""
-    if value.suppressed or value.percent is None:
-        return "heat-none"
-    return f"heat-{min(value.percent // 20, 4)}"
-
-
 @register.filter
 def minutes(duration) -> int:
     """A timedelta in whole minutes."""

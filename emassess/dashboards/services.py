@@ -1,0 +1,41 @@
+"""What HR does with the dashboards that the audit log records: exporting a page, opening a result."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from emassess.accounts.models import User
+from emassess.assessments.models import Assessment
+from emassess.dashboards.exports import dashboard_csv
+from emassess.dashboards.selectors import Overview, TeamPage
+from emassess.orgs.audit import audit_record
+from emassess.orgs.models import AuditEvent, Organisation
+
+
+def dashboard_export(*, page: Overview | TeamPage, organisation: Organisation, label: str, by: User) -> str:
+    """The page as CSV, with the export recorded."""
+    audit_record(action=AuditEvent.Action.DASHBOARD_EXPORTED, organisation=organisation, actor=by,
+                 detail={"page": label, "quarter": page.quarter.label})  # fmt: skip
+    return dashboard_csv(page)
+
+
+def result_open_for_hr(*, organisation: Organisation, public_id: uuid.UUID, reader: User) -> Assessment:
+    """An individual result of the organisation, only where the manager shared it or the
+    organisation lets HR see individual results; anything else is a 404 alike. The read is recorded."""
+    assessment = (
+        Assessment.objects.select_related("version", "manager__user", "manager__organisation")
+        .filter(
+            public_id=public_id,
+            manager__organisation=organisation,
+            status=Assessment.Status.SUBMITTED,
+            outcome__isnull=False,  # an erased person's result keeps only its numbers
+        )
+        .first()
+    )
+    if assessment is None or not (organisation.hr_sees_individual_results or assessment.shared_with_hr):
+        raise Http404("No such result.")
+    audit_record(action=AuditEvent.Action.RESULT_VIEWED, organisation=organisation, actor=reader,
+                 subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
+    return assessment
