@@ -25,21 +25,20 @@ def main() -> None:
     from emassess.assessments.answer_sets import AnswerProfile, answers_for
     from emassess.assessments.engine import score
     from emassess.assessments.questionnaire import current_version
+    from emassess.framework.loading import ANTI_PATTERN_SLUGS, FOCUS_AREA_SLUGS
 
     definition = current_version().definition
     rng = random.Random(2026)
-    anti_patterns = ["bottleneck-manager", "weekend-warrior", "architect-in-exile", "lgtm-machine"]
     answer_sets = []
     for _ in range(200):
         cuts = sorted(rng.sample(range(1, 100), 5))
         shares = [b - a for a, b in zip([0, *cuts], [*cuts, 100], strict=True)]
-        week = dict(zip(["hands_on_coding", "technical_leadership", "people_team", "process_delivery", "product",
-                         "organisation"], shares, strict=True))  # fmt: skip
+        week = dict(zip(FOCUS_AREA_SLUGS, shares, strict=True))
         profile = AnswerProfile(
             week=week,
             role=rng.choice(["em", "tlm"]),
             tlm_statements=rng.randint(0, 6),
-            behaviour={slug: rng.randint(0, 4) for slug in anti_patterns},
+            behaviour={slug: rng.randint(0, 4) for slug in ANTI_PATTERN_SLUGS},
             practice=rng.randint(0, 4),
             best_judgement=rng.random() < 0.5,
         )

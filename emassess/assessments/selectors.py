@@ -6,11 +6,12 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 
 from emassess.assessments import engine
 from emassess.assessments.models import Assessment
+from emassess.orgs.cycles import Cycle
 from emassess.orgs.models import Membership
 
 
@@ -24,6 +25,19 @@ def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Asses
     if assessment is None:
         raise Http404("No such assessment.")
     return assessment
+
+
+def submitted_in_cycle(
+    *, cycle: Cycle, timezone_name: str, manager: Membership | OuterRef | None = None
+) -> QuerySet[Assessment]:
+    """The results submitted during `cycle` (its bounds in the organisation's time zone): what
+    "done this cycle" means for the dashboards and the reminders alike. `manager` narrows them to
+    one person, or to each row of an outer query with OuterRef("pk")."""
+    start, end = cycle.bounds(timezone_name)
+    results = Assessment.objects.filter(
+        status=Assessment.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
+    )
+    return results if manager is None else results.filter(manager=manager)
 
 
 def draft_of(*, manager: Membership) -> Assessment | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from emassess.assessments.models import Assessment, RiskScore
+from emassess.assessments.selectors import submitted_in_cycle
 from emassess.framework.models import AntiPattern, Archetype
 from emassess.orgs.cycles import Cycle, cycle_containing, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
@@ -114,12 +115,9 @@ def _names(model) -> list[Named]:
 
 
 def _with_status(managers: QuerySet[Membership], cycle: Cycle, timezone_name: str) -> QuerySet[Membership]:
-    start, end = cycle.bounds(timezone_name)
-    submitted_in_cycle = Assessment.objects.filter(
-        manager=OuterRef("pk"), status=SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
-    )
+    done = submitted_in_cycle(cycle=cycle, timezone_name=timezone_name, manager=OuterRef("pk"))
     drafting = Assessment.objects.filter(manager=OuterRef("pk"), status=Assessment.Status.DRAFT)
-    return managers.annotate(done=Exists(submitted_in_cycle), drafting=Exists(drafting))
+    return managers.annotate(done=Exists(done), drafting=Exists(drafting))
 
 
 def completion(

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 
 from emassess.assessments.selectors import result_page
 from emassess.dashboards.charts import prevalence_trend
-from emassess.dashboards.selectors import follow_ups, organisation_overview, team_page
+from emassess.dashboards.selectors import ONE_YEAR_REVIEW_WINDOW, follow_ups, organisation_overview, team_page
 from emassess.dashboards.services import dashboard_export, result_open_for_hr
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
@@ -51,6 +51,7 @@ def overview(request: MemberRequest) -> HttpResponse:
         "page": page,
         "trend_chart": prevalence_trend(page.anti_patterns, page.aggregates.trends),
         "follow_ups": follow_ups(organisation=organisation, today=today),
+        "review_window_days": ONE_YEAR_REVIEW_WINDOW.days,
         "quarters": _quarter_choices(current),
         "threshold": organisation.anonymity_threshold,
     }

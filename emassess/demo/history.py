@@ -15,23 +15,20 @@ from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_post
 from emassess.assessments.questionnaire import current_version
 from emassess.assessments.services import assessment_start, assessment_submit
 from emassess.demo.organisations import DEMO_ORGANISATIONS
+from emassess.framework.loading import ANTI_PATTERN_SLUGS, FOCUS_AREA_SLUGS
 from emassess.orgs.models import Membership
-
-AREAS = ("hands_on_coding", "technical_leadership", "people_team", "process_delivery", "product", "organisation")
 
 
 def week(*shares: int) -> dict[str, int]:
+    """A week in the framework's order of focus areas: coding, technical leadership, people,
+    process and delivery, product, organisation."""
     assert sum(shares) == 100, shares
-    return dict(zip(AREAS, shares, strict=True))
+    return dict(zip(FOCUS_AREA_SLUGS, shares, strict=True))
 
 
 def habits(bottleneck: int, weekend: int, architect: int, lgtm: int) -> dict[str, int]:
-    return {
-        "bottleneck-manager": bottleneck,
-        "weekend-warrior": weekend,
-        "architect-in-exile": architect,
-        "lgtm-machine": lgtm,
-    }
+    """How often (0-4) a manager shows each anti-pattern's behaviours, in the framework's order."""
+    return dict(zip(ANTI_PATTERN_SLUGS, (bottleneck, weekend, architect, lgtm), strict=True))
 
 
 # Oldest first; the last one is last quarter.

@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from emassess.assessments.engine import FEW_REPORTS
 from emassess.assessments.selectors import draft_of, submitted_list
 from emassess.orgs.access import MemberRequest, membership_of, role_required
 from emassess.orgs.models import Membership
@@ -37,6 +38,7 @@ def manager_home(request: MemberRequest) -> HttpResponse:
         "role_review": review_overview(manager=membership, today=today),  # one query
         "direct_reports": direct_report_list(manager=membership),
         "today": today,
+        "few_reports": FEW_REPORTS,  # the engine's rule, so the page and the result say the same
         "draft": draft_of(manager=membership),
         "latest": submitted_list(manager=membership).first(),
     }

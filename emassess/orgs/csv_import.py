@@ -16,12 +16,16 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from emassess.orgs.selectors import not_invitable_reason
+
 HEADER = ("email", "name", "team", "role", "role_start_date")
-MAX_BYTES = 1024 * 1024
+MAX_MEGABYTES = 1
+MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 MAX_ROWS = 2000
 MAX_NAME = 150  # User.full_name
 MAX_TEAM = 120  # Team.name
 MAX_EMAIL = 254  # EmailField
+TOO_LARGE = f"The file is larger than {MAX_MEGABYTES} MB. Split it into smaller files and import them one by one."
 
 # The role column's codes: the membership role and, for managers, the EM/TLM role they hold.
 ROLE_CODES: dict[str, tuple[str, str]] = {
@@ -111,7 +115,7 @@ class ImportResult:
 def decode_upload(data: bytes) -> str:
     """The uploaded bytes as text. Spreadsheets often save UTF-8 with a byte-order mark; it is dropped."""
     if len(data) > MAX_BYTES:
-        raise CsvFileError("The file is larger than 1 MB. Split it into smaller files and import them one by one.")
+        raise CsvFileError(TOO_LARGE)
     if not data.strip():
         raise CsvFileError("The file is empty.")
     try:
@@ -130,7 +134,7 @@ def read_rows(text: str) -> list[RawRow]:
     """The data rows under a checked header. Problems with the file as a whole raise CsvFileError;
     problems in a row are left for `validate_rows`, so every row gets reported."""
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise CsvFileError("The file is larger than 1 MB. Split it into smaller files and import them one by one.")
+        raise CsvFileError(TOO_LARGE)
     if not text.strip():
         raise CsvFileError("The file is empty.")
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -220,12 +224,8 @@ def _validate_row(raw: RawRow, *, context: ImportContext, first_line_of: dict[st
         errors.append(RowError("email", f"“{values['email']}” is not a valid email address."))
     elif email in first_line_of:
         errors.append(RowError("email", f"This email address is already on line {first_line_of[email]} of the file."))
-    elif email in context.member_emails:
-        errors.append(RowError("email", "This person is already a member of the organisation."))
-    elif email in context.invited_emails:
-        errors.append(
-            RowError("email", "This person already has an open invitation: resend or revoke it on the People page.")
-        )
+    elif reason := not_invitable_reason(email, members=context.member_emails, invited=context.invited_emails):
+        errors.append(RowError("email", reason.value))
     if email and email not in first_line_of:
         first_line_of[email] = raw.line
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from emassess.accounts.models import User
 from emassess.orgs import csv_import
 from emassess.orgs.models import MIN_ANONYMITY_THRESHOLD, Invitation, Membership, Organisation, Team
+from emassess.orgs.selectors import invitation_blocker
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MANAGER_ROLE_CHOICES = [("", "Not a manager"), *Membership.ManagerRole.choices]
@@ -85,10 +86,9 @@ class InviteForm(forms.Form):
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"].strip().lower()
-        if self.organisation.memberships.filter(user__email__iexact=email).exists():
-            raise ValidationError("This person is already a member of the organisation.")
-        if self.organisation.invitations.filter(email__iexact=email, accepted_at=None, revoked_at=None).exists():
-            raise ValidationError("This person already has an open invitation: resend or revoke it on the People page.")
+        reason = invitation_blocker(organisation=self.organisation, email=email)
+        if reason is not None:
+            raise ValidationError(reason.value)
         return email
 
     def clean_manager_role_started_on(self) -> datetime.date | None:
@@ -253,7 +253,7 @@ class AcceptInvitationForm(forms.Form):
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="CSV file",
-        help_text="At most 1 MB and 2,000 people.",
+        help_text=f"At most {csv_import.MAX_MEGABYTES} MB and {csv_import.MAX_ROWS:,} people.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
     )
 
@@ -266,9 +266,7 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > csv_import.MAX_BYTES:
             # Checked before reading, so a huge upload is never loaded into memory.
-            raise ValidationError(
-                "The file is larger than 1 MB. Split it into smaller files and import them one by one."
-            )
+            raise ValidationError(csv_import.TOO_LARGE)
         try:
             text = csv_import.decode_upload(upload.read())
             csv_import.read_rows(text)

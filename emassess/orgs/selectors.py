@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import enum
+from collections.abc import Collection, Iterable
 
 from django.db.models import Q, QuerySet
 
@@ -52,14 +54,52 @@ def open_invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
     )
 
 
-def member_emails(*, organisation: Organisation) -> frozenset[str]:
-    return frozenset(email.lower() for email in organisation.memberships.values_list("user__email", flat=True))
+def _any_email(field: str, emails: Iterable[str]) -> Q:
+    # Case-insensitive: an address typed into the Django admin may keep its capitals.
+    match = Q(pk__in=[])
+    for email in emails:
+        match |= Q(**{f"{field}__iexact": email})
+    return match
 
 
-def open_invitation_emails(*, organisation: Organisation) -> frozenset[str]:
-    return frozenset(
-        email.lower()
-        for email in organisation.invitations.filter(accepted_at=None, revoked_at=None).values_list("email", flat=True)
+def member_emails(*, organisation: Organisation, among: Iterable[str] | None = None) -> frozenset[str]:
+    """The organisation's members' addresses, lowercased; only those `among` the given ones when set."""
+    members = organisation.memberships.all()
+    if among is not None:
+        members = members.filter(_any_email("user__email", among))
+    return frozenset(email.lower() for email in members.values_list("user__email", flat=True))
+
+
+def open_invitation_emails(*, organisation: Organisation, among: Iterable[str] | None = None) -> frozenset[str]:
+    """Addresses with an open invitation, lowercased; only those `among` the given ones when set."""
+    invitations = organisation.invitations.filter(accepted_at=None, revoked_at=None)
+    if among is not None:
+        invitations = invitations.filter(_any_email("email", among))
+    return frozenset(email.lower() for email in invitations.values_list("email", flat=True))
+
+
+class NotInvitable(enum.StrEnum):
+    """Why an address cannot be invited, in the words the invite form and the CSV import both show."""
+
+    MEMBER = "This person is already a member of the organisation."
+    INVITED = "This person already has an open invitation: resend or revoke it on the People page."
+
+
+def not_invitable_reason(email: str, *, members: Collection[str], invited: Collection[str]) -> NotInvitable | None:
+    """The rule, over lowercased address sets (a whole CSV file's, or one address's)."""
+    if email.lower() in members:
+        return NotInvitable.MEMBER
+    if email.lower() in invited:
+        return NotInvitable.INVITED
+    return None
+
+
+def invitation_blocker(*, organisation: Organisation, email: str) -> NotInvitable | None:
+    """Why this one address cannot be invited to the organisation, or None (two small queries)."""
+    return not_invitable_reason(
+        email,
+        members=member_emails(organisation=organisation, among=[email]),
+        invited=open_invitation_emails(organisation=organisation, among=[email]),
     )
 
 

@@ -17,19 +17,24 @@ from emassess.orgs.audit import audit_record, form_changes
 from emassess.orgs.forms import OrganisationSettingsForm, PersonForm
 from emassess.orgs.invitation_emails import INVITATION_SALT, INVITATION_VALID_FOR
 from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation, Team
-from emassess.orgs.selectors import member_emails, open_invitation_emails, team_names
+from emassess.orgs.selectors import (
+    NotInvitable,
+    invitation_blocker,
+    member_emails,
+    open_invitation_emails,
+    team_names,
+)
 from emassess.orgs.tasks import send_invitation_email
 
 # ---------------------------------------------------------------------------------------------
 # Inviting
 
 
-class AlreadyMember(Exception):
-    """The address belongs to someone who is already a member of this organisation."""
+@dataclass
+class CannotInvite(Exception):
+    """The address is already a member's or already invited; `reason` says which, in the page's words."""
 
-
-class AlreadyInvited(Exception):
-    """The organisation already has an open invitation for this address."""
+    reason: NotInvitable
 
 
 def invitation_create(
@@ -47,8 +52,9 @@ def invitation_create(
     """Store the invitation and email its link once the transaction commits."""
     now = now or timezone.now()
     email = email.strip().lower()
-    if organisation.memberships.filter(user__email__iexact=email).exists():
-        raise AlreadyMember
+    reason = invitation_blocker(organisation=organisation, email=email)
+    if reason is not None:
+        raise CannotInvite(reason)
     try:
         with transaction.atomic():
             invitation = Invitation.objects.create(
@@ -64,7 +70,7 @@ def invitation_create(
             )
     except IntegrityError:
         # The one-open-invitation constraint: a second tab or a colleague got there first.
-        raise AlreadyInvited from None
+        raise CannotInvite(NotInvitable.INVITED) from None
     _queue_invitation_email(invitation)
     return invitation
 

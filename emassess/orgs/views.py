@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from emassess.orgs import services
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.audit import audit_log_list
-from emassess.orgs.csv_import import HEADER, MAX_ROWS, ROLE_CODES
+from emassess.orgs.csv_import import HEADER, MAX_MEGABYTES, MAX_ROWS, ROLE_CODES
 from emassess.orgs.forms import (
     AcceptInvitationForm,
     ImportConfirmForm,
@@ -26,10 +26,13 @@ from emassess.orgs.forms import (
     OrganisationSettingsForm,
     PersonForm,
 )
+from emassess.orgs.invitation_emails import INVITATION_VALID_FOR
 from emassess.orgs.models import Invitation, Membership, Organisation
 from emassess.orgs.selectors import open_invitation_list, people_list
 
 admin_only = role_required(Membership.Role.ORG_ADMIN)
+LINK_DAYS = INVITATION_VALID_FOR.days
+LINK_LIFE = f"The link works for {LINK_DAYS} days."
 
 
 def _person(request: MemberRequest, pk: int) -> Membership:
@@ -53,6 +56,7 @@ def people(request: MemberRequest) -> HttpResponse:
         "people": people_list(organisation=organisation),
         "invitations": open_invitation_list(organisation=organisation),
         "now": timezone.now(),  # to mark expired invitations
+        "link_days": LINK_DAYS,
     }
     return render(request, "orgs/people.html", context)
 
@@ -66,14 +70,12 @@ def invite(request: MemberRequest) -> HttpResponse:
             invitation = services.invitation_create(
                 organisation=organisation, invited_by=request.user, **form.cleaned_data
             )
-        except services.AlreadyMember:
-            form.add_error("email", "This person is already a member of the organisation.")
-        except services.AlreadyInvited:
-            form.add_error("email", "This person already has an open invitation: resend or revoke it below.")
+        except services.CannotInvite as refused:
+            form.add_error("email", refused.reason.value)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}. The link works for 7 days.")
+            messages.success(request, f"Invitation sent to {invitation.email}. {LINK_LIFE}")
             return redirect("people")
-    return render(request, "orgs/invite.html", {"form": form})
+    return render(request, "orgs/invite.html", {"form": form, "link_days": LINK_DAYS})
 
 
 @admin_only
@@ -127,7 +129,7 @@ def invitation_revoke(request: MemberRequest, pk: int) -> HttpResponse:
 def invitation_resend(request: MemberRequest, pk: int) -> HttpResponse:
     invitation = _invitation(request, pk)
     if services.invitation_resend(invitation=invitation):
-        messages.success(request, f"A new link is on its way to {invitation.email}. It works for 7 days.")
+        messages.success(request, f"A new link is on its way to {invitation.email}. {LINK_LIFE}")
     else:
         messages.info(request, f"The invitation to {invitation.email} was already accepted or revoked.")
     return redirect("people")
@@ -136,7 +138,12 @@ def invitation_resend(request: MemberRequest, pk: int) -> HttpResponse:
 @admin_only
 def people_import(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
-    context = {"header": ",".join(HEADER), "role_codes": ROLE_CODES, "max_rows": MAX_ROWS}
+    context = {
+        "header": ",".join(HEADER),
+        "role_codes": ROLE_CODES,
+        "max_rows": MAX_ROWS,
+        "max_megabytes": MAX_MEGABYTES,
+    }
     upload_form = ImportUploadForm()
     if request.method == "POST" and request.POST.get("action") == "confirm":
         confirm_form = ImportConfirmForm(request.POST)
@@ -218,6 +225,6 @@ UNAVAILABLE_STATUS = {
 
 
 def _invitation_unavailable(request: HttpRequest, unavailable: services.InvitationUnavailable) -> HttpResponse:
-    context = {"reason": str(unavailable.reason), "invitation": unavailable.invitation}
+    context = {"reason": str(unavailable.reason), "invitation": unavailable.invitation, "link_days": LINK_DAYS}
     status = UNAVAILABLE_STATUS.get(unavailable.reason, 410)  # expired, revoked, used: gone for good
     return render(request, "orgs/invitation_unavailable.html", context, status=status)

@@ -11,13 +11,12 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q
 
-from emassess.assessments.models import Assessment
+from emassess.assessments.selectors import submitted_in_cycle
 from emassess.orgs.cycles import Cycle, cycle_containing
 from emassess.orgs.models import Organisation
 from emassess.orgs.selectors import eligible_managers, role_anniversary
 from emassess.reminders.models import Reminder
-from emassess.reviews.models import RoleReview
-from emassess.reviews.selectors import due_review_year
+from emassess.reviews.selectors import due_review_year, reviewed_years
 
 # A review reminder goes out in the weeks after the anniversary, not years later: someone who
 # has led a team for five years when their organisation joins is not sent a "one-year" email.
@@ -64,30 +63,22 @@ def reminders_for(
 def due_reminders(*, organisation: Organisation, today: datetime.date) -> list[DueReminder]:
     """Every reminder the organisation's managers are due today (`today` in its time zone): two queries."""
     cycle = cycle_containing(today, organisation.cadence_months)
-    start, end = cycle.bounds(organisation.timezone)
-    done = Assessment.objects.filter(
-        manager=OuterRef("pk"), status=Assessment.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
+    done = submitted_in_cycle(cycle=cycle, timezone_name=organisation.timezone, manager=OuterRef("pk"))
+    managers = eligible_managers(organisation=organisation, cycle=cycle).filter(
+        Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lte=today)
     )
-    managers = (
-        eligible_managers(organisation=organisation, cycle=cycle)
-        .filter(Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lte=today))
-        .annotate(done_this_cycle=Exists(done))
-        .values("pk", "user__email", "manager_role_started_on", "done_this_cycle", "nudges_unsubscribed_at")
-    )
-    reviewed: dict[tuple[int, datetime.date], set[int]] = {}
-    for manager_id, started, year in RoleReview.objects.filter(
-        manager__organisation=organisation, status=RoleReview.Status.SUBMITTED
-    ).values_list("manager_id", "role_started_on", "year"):
-        reviewed.setdefault((manager_id, started), set()).add(year)
+    reviewed = reviewed_years(managers=managers)
     due: list[DueReminder] = []
-    for row in managers:
+    for row in managers.annotate(done_this_cycle=Exists(done)).values(
+        "pk", "user__email", "manager_role_started_on", "done_this_cycle", "nudges_unsubscribed_at"
+    ):
         facts = ManagerFacts(
             membership_id=row["pk"],
             email=row["user__email"],
             role_started_on=row["manager_role_started_on"],
             done_this_cycle=row["done_this_cycle"],
             nudges_unsubscribed=row["nudges_unsubscribed_at"] is not None,
-            reviewed_years=frozenset(reviewed.get((row["pk"], row["manager_role_started_on"]), ())),
+            reviewed_years=reviewed.get(row["pk"], frozenset()),
         )
         due += reminders_for(facts, cycle=cycle, nudge_after_days=organisation.nudge_after_days, today=today)
     return due

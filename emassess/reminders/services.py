@@ -30,14 +30,13 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 
-from emassess.assessments.models import Assessment
+from emassess.assessments.selectors import submitted_in_cycle
 from emassess.lib.emails import build_email
 from emassess.orgs.cycles import parse_cycle
 from emassess.orgs.models import Membership, Organisation
 from emassess.reminders.due import DueReminder, due_reminders
 from emassess.reminders.models import Reminder
-from emassess.reviews.models import RoleReview
-from emassess.reviews.selectors import due_review_year
+from emassess.reviews.selectors import due_review_year, reviewed_years_of
 
 MAX_ATTEMPTS = 5
 # After a failed attempt, wait this long before the next (the last one is the final failure).
@@ -179,20 +178,13 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
     if not person.user.is_active or person.role != Membership.Role.MANAGER:
         return "No longer an active manager."
     if reminder.kind in (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE):
-        start, end = parse_cycle(reminder.period).bounds(person.organisation.timezone)
-        done = Assessment.objects.filter(
-            manager=person, status=Assessment.Status.SUBMITTED, submitted_at__gte=start, submitted_at__lt=end
-        )
-        if done.exists():
+        cycle = parse_cycle(reminder.period)
+        if submitted_in_cycle(cycle=cycle, timezone_name=person.organisation.timezone, manager=person).exists():
             return "Already completed this cycle."
         if reminder.kind == Reminder.Kind.CYCLE_NUDGE and person.nudges_unsubscribed_at is not None:
             return "Unsubscribed from nudges."
     if reminder.kind == Reminder.Kind.ROLE_REVIEW:
-        reviewed = frozenset(
-            RoleReview.objects.filter(
-                manager=person, role_started_on=person.manager_role_started_on, status=RoleReview.Status.SUBMITTED
-            ).values_list("year", flat=True)
-        )
+        reviewed = reviewed_years_of(manager=person)
         today = timezone.localtime(now, timezone=_zone(person.organisation)).date()
         due = due_review_year(started_on=person.manager_role_started_on, submitted_years=reviewed, today=today)
         if f"year-{due}" != reminder.period:

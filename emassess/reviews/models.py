@@ -8,19 +8,13 @@ from django.db import models
 
 from emassess.assessments.models import Assessment
 from emassess.orgs.models import Membership
-
-REVIEW_YEARS = (1, 2, 3)
+from emassess.reviews.recommendation import RECOMMENDATION_LABELS, REVIEW_TITLES, REVIEW_YEARS
 
 
 class RoleReview(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
-
-    class Recommendation(models.TextChoices):
-        CARRY_ON = "carry_on", "Carry on"
-        REBALANCE = "rebalance", "Rebalance"
-        MOVE_TO_IC = "move_to_ic", "Move back to the individual-contributor track"
 
     manager = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="role_reviews")
     year = models.PositiveSmallIntegerField(help_text="Years in the role: 1, 2 or 3.")
@@ -31,7 +25,7 @@ class RoleReview(models.Model):
     latest_assessment = models.ForeignKey(
         Assessment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    recommendation = models.CharField(max_length=20, choices=Recommendation.choices, blank=True)
+    recommendation = models.CharField(max_length=20, choices=RECOMMENDATION_LABELS, blank=True)
     outcome = models.JSONField(null=True, blank=True)
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -46,3 +40,7 @@ class RoleReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.manager.user} - year {self.year} review ({self.get_status_display()})"
+
+    @property
+    def title(self) -> str:
+        return REVIEW_TITLES[self.year]

@@ -75,6 +75,11 @@ CORE_PEOPLE_GIVE_UPS = ("one_to_ones",)
 NEXT_STEPS_MIN, NEXT_STEPS_MAX = 2, 4
 REVIEW_YEARS = (1, 2, 3)
 SPANS = {1: "a year", 2: "two years", 3: "three years"}
+REVIEW_TITLES = {
+    1: "Your one-year review",
+    2: "Your two-year check-in",
+    3: "Your three-year check-in",
+}
 
 PENDULUM_NOTES = {
     2: (

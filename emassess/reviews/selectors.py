@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import F, QuerySet
 from django.http import Http404
 
 from emassess.assessments.models import Assessment
 from emassess.orgs.models import Membership
 from emassess.orgs.selectors import role_anniversary
-from emassess.reviews.models import REVIEW_YEARS, RoleReview
+from emassess.reviews.models import RoleReview
 from emassess.reviews.questions import (
     ENERGY_SOURCES,
     ENJOYMENT_LABELS,
@@ -22,12 +25,7 @@ from emassess.reviews.questions import (
     WANTS_NEXT,
     labels_of,
 )
-
-REVIEW_TITLES = {
-    1: "Your one-year review",
-    2: "Your two-year check-in",
-    3: "Your three-year check-in",
-}
+from emassess.reviews.recommendation import REVIEW_TITLES, REVIEW_YEARS
 
 
 def due_review_year(
@@ -58,6 +56,37 @@ def next_review(*, started_on: datetime.date | None, today: datetime.date) -> tu
     return None
 
 
+def years_reviewed_in_role(reviews: Iterable[RoleReview], *, started_on: datetime.date | None) -> frozenset[int]:
+    """The rule: the years of the submitted reviews of the role that began on `started_on`. A new
+    role, with another start date, starts its reviews again."""
+    return frozenset(
+        review.year
+        for review in reviews
+        if review.status == RoleReview.Status.SUBMITTED and review.role_started_on == started_on
+    )
+
+
+def reviewed_years(*, managers: QuerySet[Membership]) -> dict[int, frozenset[int]]:
+    """For each of `managers` (by id), the review years submitted for the role they hold now. One query."""
+    by_manager: dict[int, list[RoleReview]] = defaultdict(list)
+    current_start: dict[int, datetime.date | None] = {}
+    for review in (
+        RoleReview.objects.filter(manager__in=managers, status=RoleReview.Status.SUBMITTED)
+        .only("manager_id", "year", "role_started_on", "status")
+        .annotate(current_start=F("manager__manager_role_started_on"))
+    ):
+        by_manager[review.manager_id].append(review)
+        current_start[review.manager_id] = review.current_start
+    return {
+        manager_id: years_reviewed_in_role(reviews, started_on=current_start[manager_id])
+        for manager_id, reviews in by_manager.items()
+    }
+
+
+def reviewed_years_of(*, manager: Membership) -> frozenset[int]:
+    return reviewed_years(managers=Membership.objects.filter(pk=manager.pk)).get(manager.pk, frozenset())
+
+
 def review_year_due(*, manager: Membership, today: datetime.date) -> int | None:
     """The review year (1, 2 or 3) due for the manager's current role on `today` (a date in the
     organisation's time zone), or None: not a manager, no start date recorded, or nothing due.
@@ -67,12 +96,7 @@ def review_year_due(*, manager: Membership, today: datetime.date) -> int | None:
     started_on = manager.manager_role_started_on
     if role_anniversary(started_on, years=REVIEW_YEARS[0]) > today:
         return None  # nothing can be due yet: spare the query
-    submitted = frozenset(
-        RoleReview.objects.filter(
-            manager=manager, role_started_on=started_on, status=RoleReview.Status.SUBMITTED
-        ).values_list("year", flat=True)
-    )
-    return due_review_year(started_on=started_on, submitted_years=submitted, today=today)
+    return due_review_year(started_on=started_on, submitted_years=reviewed_years_of(manager=manager), today=today)
 
 
 @dataclass(frozen=True)
@@ -101,9 +125,10 @@ def review_overview(*, manager: Membership, today: datetime.date) -> ReviewOverv
     started_on = manager.manager_role_started_on
     reviews = list(manager.role_reviews.order_by("-submitted_at", "-year"))
     submitted = [review for review in reviews if review.status == RoleReview.Status.SUBMITTED]
-    current_years = frozenset(review.year for review in submitted if review.role_started_on == started_on)
     due = (
-        due_review_year(started_on=started_on, submitted_years=current_years, today=today)
+        due_review_year(
+            started_on=started_on, submitted_years=years_reviewed_in_role(reviews, started_on=started_on), today=today
+        )
         if manager.role == Membership.Role.MANAGER
         else None
     )

@@ -10,9 +10,8 @@ from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 from emassess.reviews.forms import RoleReviewForm, raw_answers
 from emassess.reviews.models import RoleReview
-from emassess.reviews.recommendation import SPANS
+from emassess.reviews.recommendation import REVIEW_TITLES, SPANS
 from emassess.reviews.selectors import (
-    REVIEW_TITLES,
     review_draft,
     review_of_manager,
     review_overview,

@@ -88,7 +88,7 @@ def test_after_three_years_of_reviews_nothing_more_comes(client, cast, pinned):
     page = client.get(URL).content.decode()
     assert "You have had all three reviews of this role." in page
     assert reverse("role_review_result", args=[review.pk]) in page
-    assert "Three-year check-in</a>" in page
+    assert "Your three-year check-in</a>" in page
 
 
 def test_without_a_start_date_the_page_says_so(client, cast, pinned):
