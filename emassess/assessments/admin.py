@@ -47,8 +47,15 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_display = ["manager", "status", "period", "closest_archetype", "submitted_at"]
     list_filter = ["status", "period"]
     list_select_related = ["manager__user"]
-    fields = ["manager", "version", "status", "period", "started_at", "submitted_at", "engine_version"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "manager",
+        "version",
+        "status",
+        "period",
+        "started_at",
+        "submitted_at",
+        "engine_version",
+    )
 
     def has_add_permission(self, request):
         return False

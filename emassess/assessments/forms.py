@@ -63,7 +63,8 @@ class SectionForm(forms.Form):
         self.helper.layout = Layout(*(_layout_for(question) for question in section["questions"]))
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         percents = [q["id"] for q in self.section["questions"] if q["kind"] == "percent"]
         if percents and all(cleaned.get(qid) is not None for qid in percents):
             total = sum(cleaned[qid] for qid in percents)

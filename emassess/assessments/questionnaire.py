@@ -16,6 +16,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from emassess.accounts.models import User
 from emassess.assessments.models import Questionnaire, QuestionnaireVersion
 from emassess.framework import models as fm
 from emassess.orgs.audit import audit_record
@@ -155,7 +156,7 @@ def definition_problems(definition: dict[str, Any]) -> list[str]:
 
 @transaction.atomic
 def questionnaire_publish(
-    *, definition: dict[str, Any], note: str = "", actor=None
+    *, definition: dict[str, Any], note: str = "", actor: User | None = None
 ) -> tuple[QuestionnaireVersion, bool]:
     """Publish `definition` as the next version, unless the latest published one is the same.
 

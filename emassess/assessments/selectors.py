@@ -101,6 +101,8 @@ def result_page(*, assessment: Assessment) -> ResultPage:
     """Everything the result page shows, from the stored outcome and the version it answered:
     an old result renders as it was, whatever has changed since."""
     outcome = assessment.outcome
+    if outcome is None:
+        raise Http404("This result keeps only its numbers.")  # an erased person's (emassess.privacy)
     framework = assessment.version.definition["framework"]
     closest = next(fit for fit in outcome["archetypes"] if fit["slug"] == outcome["closest"])
     area_names = {area["slug"]: area["name"] for area in framework["focus_areas"]}
@@ -109,7 +111,7 @@ def result_page(*, assessment: Assessment) -> ResultPage:
         for area, share in outcome["allocation"].items()
     ]
     previous = previous_submitted(assessment=assessment)
-    comparison = engine.compare(previous.outcome, outcome) if previous else None
+    comparison = engine.compare(previous.outcome, outcome) if previous and previous.outcome else None
     fit_deltas = {change.slug: change.delta for change in comparison.archetypes} if comparison else {}
     risk_deltas = {change.slug: change.delta for change in comparison.anti_patterns} if comparison else {}
     advised = [advice["name"] for advice in outcome["practices"]]

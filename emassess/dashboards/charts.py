@@ -41,7 +41,9 @@ def prevalence_trend(anti_patterns: list[Named], trends: list[TrendPoint]) -> Li
     count = len(trends)
     series = []
     for index, anti_pattern in enumerate(anti_patterns):
-        segments, current, dots = [], [], []
+        segments: list[str] = []
+        current: list[str] = []
+        dots: list[tuple[float, float, int]] = []
         for position, point in enumerate(trends):
             value = point.flagged[index]
             if value.suppressed or value.percent is None:

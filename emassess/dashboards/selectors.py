@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
@@ -21,6 +22,9 @@ from emassess.framework.models import AntiPattern, Archetype
 from emassess.orgs.cycles import Cycle, cycle_containing, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
 from emassess.orgs.selectors import eligible_managers, role_anniversary
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 FLAGGED_BANDS = (RiskScore.Band.WATCH, RiskScore.Band.HIGH)
 TREND_QUARTERS = 8
@@ -114,7 +118,14 @@ def _names(model) -> list[Named]:
     return [Named(slug, name) for slug, name in model.objects.order_by("order").values_list("slug", "name")]
 
 
-def _with_status(managers: QuerySet[Membership], cycle: Cycle, timezone_name: str) -> QuerySet[Membership]:
+class ManagerStatus(TypedDict):
+    done: bool  # submitted in the cycle
+    drafting: bool  # has a draft
+
+
+def _with_status(
+    managers: QuerySet[Membership], cycle: Cycle, timezone_name: str
+) -> QuerySet[WithAnnotations[Membership, ManagerStatus]]:
     done = submitted_in_cycle(cycle=cycle, timezone_name=timezone_name, manager=OuterRef("pk"))
     drafting = Assessment.objects.filter(manager=OuterRef("pk"), status=Assessment.Status.DRAFT)
     return managers.annotate(done=Exists(done), drafting=Exists(drafting))
@@ -179,7 +190,7 @@ def aggregates(
     # Per quarter and anti-pattern: how many in watch or high, and in high (one query).
     flagged: dict[tuple[str, str], int] = defaultdict(int)
     high: dict[tuple[str, str], int] = defaultdict(int)
-    for row in (
+    for risk_row in (
         RiskScore.objects.filter(assessment__in=results)
         .values("assessment__period", "anti_pattern")
         .annotate(
@@ -187,9 +198,9 @@ def aggregates(
             high=Count("id", filter=Q(band=RiskScore.Band.HIGH)),
         )
     ):
-        key = (row["assessment__period"], row["anti_pattern"])
-        flagged[key] = row["flagged"]
-        high[key] = row["high"]
+        key = (risk_row["assessment__period"], risk_row["anti_pattern"])
+        flagged[key] = risk_row["flagged"]
+        high[key] = risk_row["high"]
 
     def total(label: str) -> int:
         return sum(by_quarter[label].values())
@@ -339,14 +350,12 @@ def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps
         manager_role_started_on__gte=today - datetime.timedelta(days=367),
         manager_role_started_on__lte=window_end - datetime.timedelta(days=364),
     ).select_related(*people)
-    one_year = sorted(
-        (
-            (manager, role_anniversary(manager.manager_role_started_on))
-            for manager in candidates
-            if today <= role_anniversary(manager.manager_role_started_on) <= window_end
-        ),
-        key=lambda pair: pair[1],
-    )
+    anniversaries = [
+        (manager, role_anniversary(manager.manager_role_started_on))
+        for manager in candidates
+        if manager.manager_role_started_on is not None
+    ]
+    one_year = sorted(((m, day) for m, day in anniversaries if today <= day <= window_end), key=lambda pair: pair[1])
     never = list(
         eligible_managers(organisation=organisation, cycle=current)
         .filter(~Exists(Assessment.objects.filter(manager=OuterRef("pk"), status=SUBMITTED)))

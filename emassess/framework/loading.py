@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from emassess.framework import models as m
 
@@ -107,11 +107,13 @@ def content_problems(content: dict[str, Any]) -> list[str]:
 def load_framework(content: dict[str, Any], *, overwrite: bool = False) -> LoadReport:
     report = LoadReport()
 
-    def upsert(model: type, kind: str, slug_field: str, slug: str, values: dict[str, Any]) -> tuple[Any, bool]:
+    def upsert(
+        model: type[models.Model], kind: str, slug_field: str, slug: str, values: dict[str, Any]
+    ) -> tuple[Any, bool]:
         """Create the row if missing; reset it only when overwriting. True when written."""
-        obj = model.objects.filter(**{slug_field: slug}).first()
+        obj = model._default_manager.filter(**{slug_field: slug}).first()
         if obj is None:
-            obj = model.objects.create(**{slug_field: slug}, **values)
+            obj = model._default_manager.create(**{slug_field: slug}, **values)
             report.created[kind] += 1
             return obj, True
         if overwrite:

@@ -9,7 +9,7 @@ from emassess.orgs.models import Membership
 from emassess.orgs.selectors import direct_report_list
 from emassess.reviews.selectors import review_overview
 
-HOME_OF_ROLE = {
+HOME_OF_ROLE: dict[str, str] = {
     Membership.Role.MANAGER: "manager_home",
     Membership.Role.REPORT: "report_home",
     Membership.Role.HR: "organisation_home",

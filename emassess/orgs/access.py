@@ -44,7 +44,9 @@ def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
         return None
     if not hasattr(user, MEMBERSHIP_CACHE):
         setattr(
-            user, MEMBERSHIP_CACHE, Membership.objects.select_related("organisation", "team").filter(user=user).first()
+            user,
+            MEMBERSHIP_CACHE,
+            Membership.objects.select_related("organisation", "team").filter(user_id=user.pk).first(),
         )
     return cast(Membership | None, getattr(user, MEMBERSHIP_CACHE))
 

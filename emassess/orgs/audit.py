@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 
+from emassess.accounts.models import User
 from emassess.orgs.models import AuditEvent, Membership, Organisation
 
 
@@ -17,15 +16,15 @@ def audit_record(
     *,
     action: str,
     organisation: Organisation | None,
-    actor: AbstractBaseUser | AnonymousUser | None = None,
+    actor: User | None = None,
     subject: Membership | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    known = actor is not None and actor.is_authenticated
+    """Record one event; without an actor it was the system (a command, a migration)."""
     return AuditEvent.objects.create(
         organisation=organisation,
-        actor=actor if known else None,
-        actor_label=actor.get_username() if known and actor is not None else "system",
+        actor=actor,
+        actor_label=actor.email if actor is not None else "system",
         action=action,
         subject=subject,
         subject_label=subject.user.email if subject is not None else "",

@@ -32,6 +32,20 @@ def _helper(*fields) -> FormHelper:
     return helper
 
 
+def _choices(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """A form's own copy of a choice field, to set its choices."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def _rows(form: forms.BaseForm, name: str) -> forms.ModelChoiceField:
+    """A form's own copy of a model choice field, to narrow its rows to the organisation's."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 def _manager_fieldset() -> Fieldset:
     return Fieldset(
         "Managers only",
@@ -78,7 +92,7 @@ class InviteForm(forms.Form):
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        self.fields["team"].queryset = organisation.teams.order_by("name")
+        _rows(self, "team").queryset = organisation.teams.order_by("name")
         self.helper = _helper(
             Field("email"), Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
             _manager_fieldset(),
@@ -97,7 +111,8 @@ class InviteForm(forms.Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if "role" not in cleaned:
             return cleaned
         # The same rules as a membership's, so an invitation can only become a valid one.
@@ -140,9 +155,9 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         organisation = self.instance.organisation
         self.acting = acting
-        self.fields["team"].queryset = organisation.teams.order_by("name")
-        self.fields["manager_role"].choices = MANAGER_ROLE_CHOICES
-        self.fields["reports_to"].queryset = (
+        _rows(self, "team").queryset = organisation.teams.order_by("name")
+        _choices(self, "manager_role").choices = MANAGER_ROLE_CHOICES
+        _rows(self, "reports_to").queryset = (
             organisation.memberships.exclude(pk=self.instance.pk)
             .select_related("user")
             .order_by("user__full_name", "user__email")
@@ -205,7 +220,7 @@ class OrganisationSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
+        _choices(self, "timezone").choices = [(name, name) for name in sorted(zoneinfo.available_timezones())]
         self.helper = _helper(
             Field("cadence_months", css_class="w-auto"), Field("nudge_after_days", css_class="w-auto"),
             Field("timezone", css_class="w-auto"),
@@ -236,7 +251,8 @@ class AcceptInvitationForm(forms.Form):
         self.helper = _helper()
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         password1, password2 = cleaned.get("password1"), cleaned.get("password2")
         if password1 and password2 and password1 != password2:
             self.add_error("password2", "The two passwords are different: type the same password twice.")
@@ -264,6 +280,7 @@ class ImportUploadForm(forms.Form):
     def clean_file(self) -> str:
         """The file's text, once it reads as the expected CSV; the rows are checked afterwards."""
         upload = self.cleaned_data["file"]
+        self.file_name = upload.name
         if upload.size > csv_import.MAX_BYTES:
             # Checked before reading, so a huge upload is never loaded into memory.
             raise ValidationError(csv_import.TOO_LARGE)

@@ -48,9 +48,10 @@ def invitation_email_send(*, invitation: Invitation) -> bool:
 def _role_label(invitation: Invitation) -> str:
     if invitation.role == Membership.Role.MANAGER and invitation.manager_role:
         return Membership.ManagerRole(invitation.manager_role).label.lower()
-    return {
+    words: dict[str, str] = {
         Membership.Role.MANAGER: "manager",
         Membership.Role.REPORT: "team member",
         Membership.Role.HR: "HR",
         Membership.Role.ORG_ADMIN: "organisation admin",
-    }[invitation.role]
+    }
+    return words[invitation.role]

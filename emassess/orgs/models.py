@@ -133,9 +133,9 @@ class Membership(models.Model):
         return f"{self.user} - {self.get_role_display()} at {self.organisation}"
 
     def clean(self) -> None:
-        if self.team_id and self.team.organisation_id != self.organisation_id:
+        if self.team is not None and self.team.organisation_id != self.organisation_id:
             raise ValidationError({"team": "The team must belong to the same organisation."})
-        if self.reports_to_id and self.reports_to.organisation_id != self.organisation_id:
+        if self.reports_to is not None and self.reports_to.organisation_id != self.organisation_id:
             raise ValidationError({"reports_to": "People can only report to someone in their organisation."})
         if self.role == self.Role.MANAGER and not self.manager_role:
             raise ValidationError({"manager_role": "Say whether this manager is an EM or a TLM."})

@@ -170,7 +170,7 @@ def people_import(request: MemberRequest) -> HttpResponse:
             context |= {
                 "result": services.people_import_preview(organisation=organisation, text=text),
                 "confirm_form": ImportConfirmForm(initial={"csv_text": text}),
-                "file_name": request.FILES["file"].name,
+                "file_name": upload_form.file_name,
             }
     return render(request, "orgs/import.html", {**context, "form": upload_form})
 

@@ -2,17 +2,17 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from emassess.orgs.access import MemberRequest, role_required
+from emassess.orgs.access import AuthenticatedHttpRequest, MemberRequest, role_required
 from emassess.orgs.models import Membership
 from emassess.privacy.services import CannotErase, person_erase, personal_data
 
 
 @login_required
-def my_data(request: HttpRequest) -> HttpResponse:
+def my_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything emassess holds about the person asking, as a JSON download."""
     content = json.dumps(personal_data(user=request.user), indent=2, ensure_ascii=False)
     response = HttpResponse(content, content_type="application/json; charset=utf-8")

@@ -55,7 +55,11 @@ def reminders_for(
         if today >= nudge_day and not facts.nudges_unsubscribed:
             remind(Reminder.Kind.CYCLE_NUDGE, cycle.label)
     year = due_review_year(started_on=facts.role_started_on, submitted_years=facts.reviewed_years, today=today)
-    if year is not None and today - role_anniversary(facts.role_started_on, years=year) <= REVIEW_REMINDER_WINDOW:
+    if (
+        year is not None
+        and facts.role_started_on is not None
+        and today - role_anniversary(facts.role_started_on, years=year) <= REVIEW_REMINDER_WINDOW
+    ):
         remind(Reminder.Kind.ROLE_REVIEW, f"year-{year}")
     return due
 

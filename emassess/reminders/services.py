@@ -202,6 +202,8 @@ def membership_from_unsubscribe_token(token: str) -> Membership | None:
     except signing.BadSignature:
         return None
     membership_id = payload.get("membership") if isinstance(payload, dict) else None
+    if not isinstance(membership_id, int):
+        return None
     return Membership.objects.select_related("user", "organisation").filter(pk=membership_id).first()
 
 
@@ -230,12 +232,14 @@ def reminder_message(*, reminder: Reminder):
         context["unsubscribe_url"] = url
         headers["List-Unsubscribe"] = f"<{url}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    name = {
+    names: dict[str, str] = {
         Reminder.Kind.CYCLE_OPEN: "reminder-cycle-open",
         Reminder.Kind.CYCLE_NUDGE: "reminder-cycle-nudge",
         Reminder.Kind.ROLE_REVIEW: "reminder-role-review",
-    }[reminder.kind]
-    return build_email(name, context, to=reminder.email, timezone_name=organisation.timezone, headers=headers)
+    }
+    return build_email(
+        names[reminder.kind], context, to=reminder.email, timezone_name=organisation.timezone, headers=headers
+    )
 
 
 def _domain() -> str:

@@ -1,5 +1,7 @@
 """Celery tasks: they take ids, call a service, and are safe to run more than once."""
 
+import functools
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +14,7 @@ def dispatch_due_reminders() -> int:
     """Periodic (see schedules.py): record what is due, then queue each claimed reminder's sending."""
     report = reminders_dispatch(now=timezone.now())
     for reminder_id in report.claimed:
-        transaction.on_commit(lambda reminder_id=reminder_id: send_reminder.delay(reminder_id))
+        transaction.on_commit(functools.partial(send_reminder.delay, reminder_id))
     return len(report.claimed)
 
 

@@ -97,7 +97,8 @@ class RoleReviewForm(forms.Form):
         )
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("energises") and not cleaned.get("energises_other") and "energises" not in self.errors:
             self.add_error("energises", "Tick at least one thing that energises you, or describe your own.")
         if not cleaned.get("drains") and not cleaned.get("drains_other") and "drains" not in self.errors:

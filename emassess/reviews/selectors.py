@@ -164,6 +164,8 @@ def review_of_manager(*, manager: Membership, pk: int) -> RoleReview:
 
 
 def review_draft(*, manager: Membership, year: int) -> RoleReview | None:
+    if manager.manager_role_started_on is None:
+        return None  # no role start recorded, so no review is due
     return RoleReview.objects.filter(
         manager=manager,
         role_started_on=manager.manager_role_started_on,
@@ -232,7 +234,7 @@ def _answer_rows(answers: dict) -> list[AnswerRow]:
             "What you would give up",
             labels_of(give_up, RESPONSIBILITIES) + ([GIVE_UP_NONE_LABEL] if GIVE_UP_NONE in give_up else []),
         ),
-        AnswerRow("What you want next", [WANTS_NEXT.get(answers.get("wants_next"), "")]),
+        AnswerRow("What you want next", [WANTS_NEXT.get(answers.get("wants_next") or "", "")]),
         AnswerRow("Your notes", [answers.get("notes") or ""]),
     ]
     return [AnswerRow(row.question, [line for line in row.answer if line]) for row in rows]

@@ -43,6 +43,7 @@ def role_review(request: MemberRequest) -> HttpResponse:
             return _to_result(request, overview.last_submitted)
         return render(request, "reviews/not_due.html", {"overview": overview, "today": today})
 
+    review: RoleReview | None  # the year's review, once one is saved
     if request.method == "POST":
         review = role_review_start(manager=manager, year=year)
         if review.status == RoleReview.Status.SUBMITTED:
