@@ -3,8 +3,11 @@
 - Alice manages a product team at Acme; Bob is one of her reports.
 - Carol is another manager at Acme: she must never see Alice's things.
 - Hana is HR at Acme and Adam its org admin.
-- Gina is HR at Globex: nothing of Acme is hers to see.
+- Gina is HR at Globex: nothing of Acme is hers to see; Gus is a manager there.
 - Sue is a superuser with no organisation.
+
+Fixtures used in more than one folder live here, each once; a folder's own are in its conftest.
+What is not a fixture (logging in as a role, weeks and answers, fixed days) is in tests/helpers.py.
 """
 
 from __future__ import annotations
@@ -18,7 +21,6 @@ import pytest
 from django.db import transaction
 
 from emassess.accounts.models import User
-from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.questionnaire import (
     build_definition,
     framework_snapshot,
@@ -28,9 +30,11 @@ from emassess.assessments.questionnaire import (
 from emassess.assessments.services import assessment_start, assessment_submit
 from emassess.celery import app as celery_app
 from emassess.framework.loading import load_framework, read_content
+from emassess.orgs import services as org_services
 from emassess.orgs.cycles import parse_quarter
-from emassess.orgs.models import Membership, Organisation
+from emassess.orgs.models import Invitation, Membership, Organisation
 from tests import factories
+from tests.helpers import posted_answers_to
 
 
 @pytest.fixture(autouse=True)
@@ -92,21 +96,28 @@ def version(framework):
     return published
 
 
-SUBMIT_WEEK = {"hands_on_coding": 10, "technical_leadership": 20, "people_team": 40, "process_delivery": 10,
-               "product": 10, "organisation": 10}  # fmt: skip
+@pytest.fixture
+def submit_on(version):
+    """submit_on(manager, datetime.date(2026, 1, 10), behaviour={...}): a result submitted at noon
+    UTC that day, answered as tests.helpers.answers_to describes (on week() unless week= is given)."""
+
+    def make(manager, day: datetime.date, **profile):
+        draft = assessment_start(manager=manager)
+        draft.answers = posted_answers_to(version.definition, **profile)
+        draft.save()
+        moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+        return assessment_submit(assessment=draft, now=moment)
+
+    return make
 
 
 @pytest.fixture
-def submit(version):
-    """submit(manager, "2026-Q3", behaviour={...}, tlm_statements=4): a submitted result in that quarter."""
+def submit(submit_on):
+    """submit(manager, "2026-Q3", behaviour={...}, tlm_statements=4): a result submitted `day` days
+    (10 unless given) into that quarter."""
 
     def make(manager, quarter: str, day: int = 10, **profile):
-        draft = assessment_start(manager=manager)
-        draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=SUBMIT_WEEK, **profile)))
-        draft.save()
-        start = parse_quarter(quarter).start
-        moment = datetime.datetime.combine(start + datetime.timedelta(days=day), datetime.time(12), tzinfo=datetime.UTC)
-        return assessment_submit(assessment=draft, now=moment)
+        return submit_on(manager, parse_quarter(quarter).start + datetime.timedelta(days=day), **profile)
 
     return make
 
@@ -146,6 +157,29 @@ def cast(db) -> Cast:
     return Cast(acme, globex, alice, bob, carol, hana, adam, gina, sue)
 
 
+@pytest.fixture
+def alice_client(client, cast):
+    """The test client, logged in as Alice (Acme's manager)."""
+    client.force_login(cast.alice.user)
+    return client
+
+
+@pytest.fixture
+def invitation(cast) -> Invitation:
+    """Adam has invited Nina to join Acme as a TLM in Alice's team, typing her address in mixed
+    case (it is stored in lower case). Its email is not sent: the test's transaction never commits."""
+    return org_services.invitation_create(
+        organisation=cast.acme,
+        invited_by=cast.adam.user,
+        email="Nina@Acme.test",
+        full_name="Nina New",
+        role=Membership.Role.MANAGER,
+        team=cast.alice.team,
+        manager_role=Membership.ManagerRole.TLM,
+        manager_role_started_on=datetime.date(2025, 6, 1),
+    )
+
+
 # Browser tests run when Chromium is installed and the run says plainly when they were
 # skipped. CI sets EMASSESS_REQUIRE_BROWSER=1 (and EMASSESS_REQUIRE_WORKER=1 where a broker is
 # set) so that skipping them fails the run instead.
@@ -163,6 +197,12 @@ def chromium_available() -> bool:
 
 
 def pytest_collection_modifyitems(config, items):
+    # pytest-django sets up the test database only if a collected test asks for one. The engine's
+    # tests ask only for `definition`, which is built in the database too: run alone, they would
+    # build it in the development database (db.sqlite3). Each of them asks for the test database.
+    for item in items:
+        if "definition" in getattr(item, "fixturenames", ()) and not item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.django_db)
     if chromium_available():
         return
     skip = pytest.mark.skip(reason=f"Chromium not found at {CHROMIUM}")

@@ -1,53 +1,15 @@
-"""Who may open what: every URL of the project against every role, and where home sends each."""
+"""Who may open what: every URL of the project against every role (where home sends each role is
+in tests/home/test_routing.py)."""
 
 import pytest
 from django.urls import reverse
 
-from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.services import assessment_set_shared, assessment_start, assessment_submit
 from emassess.reminders.services import unsubscribe_token
 from emassess.reviews.services import role_review_start, role_review_submit
-from tests.reviews.conftest import review_answers
+from tests.helpers import LOGIN, MANAGERS_ONLY_OWN, ROLES, assert_status, login_as, posted_answers_to, review_answers
 
-WEEK = {
-    "hands_on_coding": 10,
-    "technical_leadership": 20,
-    "people_team": 40,
-    "process_delivery": 10,
-    "product": 10,
-    "organisation": 10,
-}
-
-ROLES = ["anonymous", "report", "manager", "other_manager", "hr", "other_org_hr", "org_admin", "superuser"]
-
-
-def login_as(client, cast, role: str) -> None:
-    user = {
-        "anonymous": None,
-        "report": cast.bob.user,
-        "manager": cast.alice.user,
-        "other_manager": cast.carol.user,
-        "hr": cast.hana.user,
-        "other_org_hr": cast.gina.user,
-        "org_admin": cast.adam.user,
-        "superuser": cast.sue,
-    }[role]
-    if user is not None:
-        client.force_login(user)
-
-
-LOGIN = "login"
 ADMIN_LOGIN = "admin_login"
-MANAGERS_ONLY_OWN = {
-    "anonymous": LOGIN,
-    "report": 403,
-    "manager": 200,
-    "other_manager": 404,
-    "hr": 403,
-    "other_org_hr": 403,
-    "org_admin": 403,
-    "superuser": 403,
-}
 # Acme's objects (a team, a result Alice shared): HR and admins of Acme only; Globex's HR gets 404.
 ACME_HR_ONLY = {
     "anonymous": LOGIN,
@@ -127,7 +89,7 @@ EXPECTED = {
 
 def _submitted(cast, version):
     draft = assessment_start(manager=cast.alice)
-    draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
+    draft.answers = posted_answers_to(version.definition)
     draft.save()
     result = assessment_submit(assessment=draft)
     assessment_set_shared(assessment=result, shared=True, by=cast.alice.user)
@@ -174,14 +136,11 @@ def test_every_url_checks_who_is_asking(client, cast, version, page, role):
     login_as(client, cast, role)
     response = getattr(client, method)(url, data)
     expected = EXPECTED[page][role]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
-    elif expected == ADMIN_LOGIN:
+    if expected == ADMIN_LOGIN:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("admin:login"))
     else:
-        assert response.status_code == expected
+        assert_status(response, expected, url)
 
 
 def test_every_url_of_the_project_is_in_the_matrix():
@@ -193,35 +152,6 @@ def test_every_url_of_the_project_is_in_the_matrix():
 
     covered = {page.split(" ")[0] for page in EXPECTED} | set(ORGANISATION_ADMIN_PAGES)
     assert project_names <= covered, project_names - covered
-
-
-HOME_DESTINATION = {
-    "anonymous": "/accounts/login/?next=/",
-    "report": "/report/",
-    "manager": "/manager/",
-    "other_manager": "/manager/",
-    "hr": "/organisation/",
-    "other_org_hr": "/organisation/",
-    "org_admin": "/organisation/",
-    "superuser": "/admin/",
-}
-
-
-@pytest.mark.parametrize("role", ROLES)
-def test_home_sends_each_role_to_its_place(client, cast, role):
-    login_as(client, cast, role)
-    response = client.get(reverse("home"))
-    assert response.status_code == 302
-    assert response["Location"] == HOME_DESTINATION[role]
-
-
-def test_a_user_with_no_organisation_is_told_so(client, db):
-    from tests.factories import UserFactory
-
-    client.force_login(UserFactory())
-    response = client.get(reverse("home"))
-    assert response.status_code == 403
-    assert b"not part of an organisation" in response.content
 
 
 @pytest.mark.parametrize("role", ["hr", "org_admin"])

@@ -2,6 +2,7 @@
 
 from emassess.assessments.answer_sets import AnswerProfile, answers_for
 from emassess.assessments.engine import score
+from tests.helpers import week
 
 
 def risks_of(outcome):
@@ -15,14 +16,14 @@ def test_the_eighty_twenty_manager_who_codes_nights_and_weekends(definition):
         role="em",
         reports=3,
         months=8,
-        week={
-            "hands_on_coding": 55,
-            "technical_leadership": 15,
-            "people_team": 15,
-            "process_delivery": 10,
-            "product": 5,
-            "organisation": 0,
-        },
+        week=week(
+            hands_on_coding=55,
+            technical_leadership=15,
+            people_team=15,
+            process_delivery=10,
+            product=5,
+            organisation=0,
+        ),
         tlm_statements=2,
         behaviour={"weekend-warrior": 4, "bottleneck-manager": 2, "architect-in-exile": 1, "lgtm-machine": 1},
         practice=1,
@@ -47,14 +48,14 @@ def test_the_manager_who_reviews_every_pr_and_joins_every_design_meeting(definit
     """Seed 000's Bottleneck Manager: nothing merges or gets decided without them."""
     persona = AnswerProfile(
         role="em",
-        week={
-            "hands_on_coding": 10,
-            "technical_leadership": 50,
-            "people_team": 20,
-            "process_delivery": 10,
-            "product": 5,
-            "organisation": 5,
-        },
+        week=week(
+            hands_on_coding=10,
+            technical_leadership=50,
+            people_team=20,
+            process_delivery=10,
+            product=5,
+            organisation=5,
+        ),
         behaviour={"bottleneck-manager": 4, "weekend-warrior": 1, "architect-in-exile": 1, "lgtm-machine": 0},
         practices={"advisory-code-review": 0, "delegate-growing-scope": 1},
         practice=3,
@@ -76,14 +77,14 @@ def test_the_manager_who_approves_everything(definition):
     """Seed 000's LGTM Machine: rubber-stamps to look hands-on, adds nothing."""
     persona = AnswerProfile(
         role="em",
-        week={
-            "hands_on_coding": 5,
-            "technical_leadership": 15,
-            "people_team": 30,
-            "process_delivery": 30,
-            "product": 10,
-            "organisation": 10,
-        },
+        week=week(
+            hands_on_coding=5,
+            technical_leadership=15,
+            people_team=30,
+            process_delivery=30,
+            product=10,
+            organisation=10,
+        ),
         behaviour={"lgtm-machine": 4, "bottleneck-manager": 0, "weekend-warrior": 1, "architect-in-exile": 1},
         practices={"advisory-code-review": 1, "same-bar-no-pressure": 0},
         practice=3,
@@ -103,14 +104,14 @@ def test_the_manager_who_only_comments_on_architecture(definition):
     persona = AnswerProfile(
         role="em",
         reports=7,
-        week={
-            "hands_on_coding": 0,
-            "technical_leadership": 40,
-            "people_team": 15,
-            "process_delivery": 10,
-            "product": 10,
-            "organisation": 25,
-        },
+        week=week(
+            hands_on_coding=0,
+            technical_leadership=40,
+            people_team=15,
+            process_delivery=10,
+            product=10,
+            organisation=25,
+        ),
         behaviour={"architect-in-exile": 4, "bottleneck-manager": 1, "weekend-warrior": 0, "lgtm-machine": 1},
         practices={"pair-on-hard-problems": 0, "build-to-stay-current": 0},
         practice=3,
@@ -135,14 +136,14 @@ def test_the_healthy_tlm_of_seed_004(definition):
         team_kind="infrastructure",
         reports=5,
         months=30,
-        week={
-            "hands_on_coding": 30,
-            "technical_leadership": 25,
-            "people_team": 25,
-            "process_delivery": 10,
-            "product": 5,
-            "organisation": 5,
-        },
+        week=week(
+            hands_on_coding=30,
+            technical_leadership=25,
+            people_team=25,
+            process_delivery=10,
+            product=5,
+            organisation=5,
+        ),
         tlm_statements=5,
         behaviour=dict.fromkeys(("bottleneck-manager", "weekend-warrior", "architect-in-exile", "lgtm-machine"), 0),
         practice=4,
@@ -167,14 +168,14 @@ def test_a_new_tlm_who_drifted_into_pure_delivery_work(definition):
         role="tlm",
         team_kind="product",
         reports=9,
-        week={
-            "hands_on_coding": 0,
-            "technical_leadership": 10,
-            "people_team": 20,
-            "process_delivery": 50,
-            "product": 15,
-            "organisation": 5,
-        },
+        week=week(
+            hands_on_coding=0,
+            technical_leadership=10,
+            people_team=20,
+            process_delivery=50,
+            product=15,
+            organisation=5,
+        ),
         tlm_statements=1,
         energy="people",
     )

@@ -5,14 +5,12 @@ import datetime
 import pytest
 from django.db import IntegrityError, transaction
 
-from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.models import Assessment
 from emassess.assessments.services import IncompleteAnswers, assessment_start, assessment_submit
 from emassess.orgs.cycles import quarter_of
+from tests.helpers import posted_answers_to
 
 UTC = datetime.UTC
-WEEK = {"hands_on_coding": 10, "technical_leadership": 20, "people_team": 40, "process_delivery": 10,
-        "product": 10, "organisation": 10}  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -41,7 +39,7 @@ def test_submit_stores_the_period_in_the_organisations_time_zone(cast, version):
     cast.acme.timezone = "Asia/Tokyo"
     cast.acme.save()
     draft = assessment_start(manager=cast.alice)
-    draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
+    draft.answers = posted_answers_to(version.definition)
     draft.save()
     submitted = assessment_submit(assessment=draft, now=datetime.datetime(2026, 12, 31, 20, 0, tzinfo=UTC))
     assert submitted.period == "2027-Q1"
@@ -50,7 +48,7 @@ def test_submit_stores_the_period_in_the_organisations_time_zone(cast, version):
 
 def test_submit_refuses_incomplete_answers_and_leaves_the_draft(cast, version):
     draft = assessment_start(manager=cast.alice)
-    answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
+    answers = posted_answers_to(version.definition)
     del answers["week.product"]
     draft.answers = answers
     draft.save()
@@ -62,7 +60,7 @@ def test_submit_refuses_incomplete_answers_and_leaves_the_draft(cast, version):
 
 def test_the_next_draft_starts_from_the_last_answer_about_a_tech_lead(cast, version):
     draft = assessment_start(manager=cast.alice)
-    answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK, paired_tech_lead=True)))
+    answers = posted_answers_to(version.definition, paired_tech_lead=True)
     draft.answers = answers
     draft.save()
     assessment_submit(assessment=draft)

@@ -1,33 +1,21 @@
 """The questionnaire in the browser's shoes: every step, every error, every permission."""
 
-import re
+import datetime
 
 import pytest
 from django.urls import reverse
 
-from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.services import assessment_start, assessment_submit
+from tests.helpers import checked, posted_answers_to, step_url, week
 
-WEEK = {
-    "hands_on_coding": 20, "technical_leadership": 20, "people_team": 30,
-    "process_delivery": 10, "product": 10, "organisation": 10,
-}  # fmt: skip
+# The week these tests type in: 20% coding and 30% people (the pages show "30" and "115%" from it).
+WEEK = week(hands_on_coding=20, people_team=30)
 
 
 @pytest.fixture
 def answers(version):
-    return as_posted(answers_for(version.definition, AnswerProfile(week=WEEK, behaviour={"bottleneck-manager": 3})))
-
-
-def checked(page: str, name: str) -> str | None:
-    """The value of the checked radio button called `name` on the page."""
-    match = re.search(rf'name="{re.escape(name)}" value="([^"]*)"[^>]*\bchecked\b', page)
-    return match.group(1) if match else None
-
-
-def step_url(assessment, step):
-    return reverse("assessment_step", args=[assessment.public_id, step])
+    return posted_answers_to(version.definition, week=WEEK, behaviour={"bottleneck-manager": 3})
 
 
 def section_data(version, step, answers, action="next"):
@@ -40,12 +28,6 @@ def fill_all(client, assessment, version, answers):
     for step in range(1, len(version.sections) + 1):
         response = client.post(step_url(assessment, step), section_data(version, step, answers))
     return response
-
-
-@pytest.fixture
-def alice_client(client, cast):
-    client.force_login(cast.alice.user)
-    return client
 
 
 def test_start_creates_one_draft_with_what_the_organisation_knows(alice_client, cast, version):
@@ -138,9 +120,9 @@ def test_a_missing_answer_is_named_and_the_others_are_kept(alice_client, cast, v
     page = response.content.decode()
     assert "There is a problem on this page" in page
     assert "This field is required." in page
-    assert checked(page, first) is None
+    assert checked(page, first) == []
     for qid in others:
-        assert checked(page, qid) == answers[qid]
+        assert checked(page, qid) == [answers[qid]]
 
 
 def test_wrong_types_get_a_clear_message(alice_client, cast, version, answers):
@@ -237,8 +219,7 @@ def test_the_result_compares_with_the_previous_quarter(alice_client, cast, versi
     from datetime import UTC, datetime
 
     earlier = assessment_start(manager=cast.alice)
-    earlier_answers = answers_for(version.definition, AnswerProfile(week=WEEK, behaviour={"bottleneck-manager": 4}))
-    earlier.answers = as_posted(earlier_answers)
+    earlier.answers = posted_answers_to(version.definition, week=WEEK, behaviour={"bottleneck-manager": 4})
     earlier.save()
     assessment_submit(assessment=earlier, now=datetime(2026, 7, 15, tzinfo=UTC))
     latest = assessment_start(manager=cast.alice)
@@ -264,21 +245,30 @@ def test_an_old_result_still_renders_after_a_new_version(alice_client, cast, ver
     assert Assessment.objects.get(pk=draft.pk).version == version
 
 
-def test_result_page_queries_do_not_grow_with_history(
-    alice_client, cast, version, answers, django_assert_max_num_queries
-):
-    from datetime import UTC, datetime
+def _submitted(manager, answers, year: int, month: int):
+    draft = assessment_start(manager=manager)
+    draft.answers = answers
+    draft.save()
+    return assessment_submit(assessment=draft, now=datetime.datetime(year, month, 10, tzinfo=datetime.UTC))
 
-    for month in (1, 4, 7):
-        old = assessment_start(manager=cast.alice)
-        old.answers = answers
-        old.save()
-        assessment_submit(assessment=old, now=datetime(2026, month, 10, tzinfo=UTC))
-    latest = Assessment.objects.filter(manager=cast.alice).order_by("-submitted_at").first()
-    with django_assert_max_num_queries(10):
-        alice_client.get(reverse("assessment_result", args=[latest.public_id]))
-    with django_assert_max_num_queries(10):
-        alice_client.get(reverse("assessment_history"))
+
+@pytest.mark.parametrize("url_name", ["assessment_result", "assessment_history"])
+def test_result_and_history_use_the_same_number_of_queries_however_long_the_history(
+    alice_client, cast, version, answers, django_assert_max_num_queries, url_name
+):
+    latest = _submitted(cast.alice, answers, 2026, 10)
+    _submitted(cast.alice, answers, 2026, 7)  # the quarter the result compares with
+    url = reverse(url_name, args=[latest.public_id]) if url_name == "assessment_result" else reverse(url_name)
+    alice_client.get(url)  # warm up anything cached per process
+
+    with django_assert_max_num_queries(10) as small:
+        assert alice_client.get(url).status_code == 200
+    for year, month in [(year, month) for year in (2023, 2024, 2025) for month in (1, 4, 7, 10)] + [(2026, 1)]:
+        _submitted(cast.alice, answers, year, month)
+    assert Assessment.objects.filter(manager=cast.alice, status="submitted").count() == 15
+    with django_assert_max_num_queries(10) as large:
+        assert alice_client.get(url).status_code == 200
+    assert len(large.captured_queries) == len(small.captured_queries)
 
 
 def test_autosave_keeps_what_was_typed_without_moving_on(alice_client, cast, version, answers):

@@ -8,7 +8,7 @@ from emassess.assessments.services import assessment_start
 from emassess.dashboards.selectors import completion, follow_ups, heatmap, organisation_overview, team_page
 from emassess.orgs.cycles import cycle_containing, parse_quarter
 from tests import factories
-from tests.dashboards.conftest import TODAY
+from tests.helpers import TODAY
 
 Q3, Q4 = parse_quarter("2026-Q3"), parse_quarter("2026-Q4")
 

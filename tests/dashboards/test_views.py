@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.dashboards.conftest import TODAY
+from tests.helpers import TODAY
 
 
 @pytest.fixture(autouse=True)

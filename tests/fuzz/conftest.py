@@ -1,9 +1,10 @@
 """The scene the form fuzzing posts into: Alice with a submitted result, a fully answered draft
-and a role review due; an open invitation at Acme; and a browser logged in as anyone.
+and a role review due; an open invitation at Acme (tests/conftest.py); and a browser logged in
+as anyone.
 
 Hypothesis runs many examples inside one test, and function-scoped fixtures are built once for
-all of them, so every example runs inside `undone()` (tests/fuzz/test_forms_fuzz.py): whatever
-it writes is rolled back before the next one starts from this same scene.
+all of them, so every example runs inside `undone()` (tests/fuzz/posting.py): whatever it writes
+is rolled back before the next one starts from this same scene.
 """
 
 from __future__ import annotations
@@ -13,15 +14,10 @@ import datetime
 import pytest
 from django.test import Client
 
-from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
 from emassess.assessments.services import assessment_start
-from emassess.orgs import services
 from emassess.orgs.models import Invitation, Membership, Team
 from emassess.reviews.services import role_review_save_draft, role_review_start, role_review_submit
-from tests.reviews.conftest import review_answers
-
-WEEK = {"hands_on_coding": 10, "technical_leadership": 20, "people_team": 40, "process_delivery": 10,
-        "product": 10, "organisation": 10}  # fmt: skip
+from tests.helpers import posted_answers_to, review_answers
 
 
 @pytest.fixture
@@ -49,7 +45,7 @@ def result(cast, submit):
 def draft(cast, version, result):
     """Alice's draft with every step answered and saved, so every step can be opened and posted."""
     draft = assessment_start(manager=cast.alice)
-    draft.answers = as_posted(answers_for(version.definition, AnswerProfile(week=WEEK)))
+    draft.answers = posted_answers_to(version.definition)
     draft.answers["reflection.hand_over_first"] = "Sprint planning, most weeks."
     draft.furthest_step = draft.current_step = len(version.sections)
     draft.save()
@@ -74,22 +70,6 @@ def review_due(cast):
 def submitted_review(review_due):
     """Alice's one-year review, submitted."""
     return role_review_submit(review=review_due, answers=review_answers())
-
-
-@pytest.fixture
-def invitation(cast):
-    """Adam has invited Nina to join Acme as a TLM in Alice's team (its email is never sent: the
-    test's transaction never commits)."""
-    return services.invitation_create(
-        organisation=cast.acme,
-        invited_by=cast.adam.user,
-        email="nina@acme.test",
-        full_name="Nina New",
-        role=Membership.Role.MANAGER,
-        team=cast.alice.team,
-        manager_role=Membership.ManagerRole.TLM,
-        manager_role_started_on=datetime.date(2025, 6, 1),
-    )
 
 
 @pytest.fixture

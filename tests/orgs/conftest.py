@@ -1,14 +1,13 @@
-"""Fixtures for running an organisation: an open invitation at Acme and Globex's own admin."""
+"""Fixtures for running an organisation: Acme's admin logged in and Globex's own admin (the open
+invitation at Acme is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
 
-from emassess.orgs import services
-from emassess.orgs.models import Invitation, Membership
+from emassess.orgs.models import Membership
 from tests import factories
 
 SITE_URL = "https://emassess.example.com"
@@ -22,18 +21,10 @@ def _site_url(settings):
 
 
 @pytest.fixture
-def invitation(cast) -> Invitation:
-    """Adam has invited Nina to join Acme as a TLM in Alice's team (its email not sent: no commit)."""
-    return services.invitation_create(
-        organisation=cast.acme,
-        invited_by=cast.adam.user,
-        email="Nina@Acme.test",
-        full_name="Nina New",
-        role=Membership.Role.MANAGER,
-        team=cast.alice.team,
-        manager_role=Membership.ManagerRole.TLM,
-        manager_role_started_on=datetime.date(2025, 6, 1),
-    )
+def adam_client(client, cast):
+    """The test client, logged in as Adam, Acme's org admin."""
+    client.force_login(cast.adam.user)
+    return client
 
 
 @pytest.fixture

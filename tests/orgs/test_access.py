@@ -7,9 +7,8 @@ import pytest
 from django.urls import reverse
 
 from emassess.orgs import invitation_emails
-from tests.test_access import ROLES, login_as
+from tests.helpers import LOGIN, ROLES, assert_status, login_as
 
-LOGIN = "login"
 ADMINS_ONLY = {
     "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
     "hr": 403, "other_org_hr": 403, "org_admin": 200, "superuser": 403,
@@ -50,11 +49,7 @@ def test_every_url_checks_who_is_asking(client, cast, invitation, page, role):
     url = url_of(page, cast, invitation)
     login_as(client, cast, role)
     response = getattr(client, method)(url)
-    if expected[role] == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
-    else:
-        assert response.status_code == expected[role]
+    assert_status(response, expected[role], url)
 
 
 def test_every_url_of_the_app_is_in_the_matrix():

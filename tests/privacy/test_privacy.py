@@ -13,8 +13,7 @@ from emassess.orgs.models import AuditEvent, Membership
 from emassess.reminders.models import Reminder
 from emassess.reminders.services import reminders_dispatch
 from tests import factories
-from tests.dashboards.conftest import TODAY
-from tests.reminders.conftest import at
+from tests.helpers import TODAY, at
 
 
 def download(client):
@@ -101,3 +100,4 @@ def test_another_organisations_admin_cannot_erase(client, cast, leaver):
 def test_the_erased_are_sent_nothing_more(cast, leaver):
     reminders_dispatch(now=at("2026-10-20"))
     assert not Reminder.objects.filter(email__endswith="@erased.invalid").exists()
+

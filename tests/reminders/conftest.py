@@ -1,16 +1,7 @@
-import datetime
-
 import pytest
 
 from emassess.orgs.cycles import parse_quarter
 from tests.smtp_sink import SmtpSink, free_port
-
-UTC = datetime.UTC
-
-
-def at(day: str, hour: int = 12) -> datetime.datetime:
-    """An aware UTC moment on a day: at("2026-10-20")."""
-    return datetime.datetime.combine(datetime.date.fromisoformat(day), datetime.time(hour), tzinfo=UTC)
 
 
 @pytest.fixture

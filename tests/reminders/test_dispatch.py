@@ -17,7 +17,7 @@ from emassess.reminders.services import (
     reminders_claim,
     reminders_dispatch,
 )
-from tests.reminders.conftest import at
+from tests.helpers import at, review_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -162,7 +162,6 @@ def test_the_command_refuses_a_bad_date(db):
 
 def test_a_year_into_the_role_the_review_email_goes_once_and_not_after_the_review(cast, settings):
     from emassess.reviews.services import role_review_start, role_review_submit
-    from tests.reviews.conftest import review_answers
 
     settings.SITE_URL = "https://emassess.example.com"
     cast.alice.manager_role_started_on = datetime.date(2025, 11, 1)
@@ -182,7 +181,6 @@ def test_a_year_into_the_role_the_review_email_goes_once_and_not_after_the_revie
 
 def test_a_review_done_between_recording_and_sending_is_skipped(cast):
     from emassess.reviews.services import role_review_start, role_review_submit
-    from tests.reviews.conftest import review_answers
 
     cast.alice.manager_role_started_on = datetime.date(2025, 11, 1)
     cast.alice.save()

@@ -7,6 +7,8 @@ import pytest
 
 from emassess.orgs.cycles import cycle_containing
 from emassess.reminders.due import ManagerFacts, due_reminders, reminders_for
+from emassess.reminders.models import Reminder
+from emassess.reminders.services import reminders_dispatch
 from emassess.reviews.selectors import due_review_year
 from tests.reminders.conftest import Q4
 
@@ -75,14 +77,31 @@ def test_the_review_reminder_goes_in_the_weeks_after_the_anniversary_only():
     assert later == []
 
 
-def test_due_reminders_in_the_organisations_time_zone_at_a_quarter_boundary(cast):
+@pytest.mark.parametrize(
+    "now",
+    [
+        # Already 1 January 2027 in Tokyo (05:00), still 31 December in UTC and in New York (15:00).
+        datetime.datetime(2026, 12, 31, 20, 0, tzinfo=datetime.UTC),
+        # Already 1 January 2027 in UTC and in Tokyo (11:00), still 31 December in New York (21:00).
+        datetime.datetime(2027, 1, 1, 2, 0, tzinfo=datetime.UTC),
+    ],
+    ids=["utc-still-in-2026-q4", "utc-already-in-2027-q1"],
+)
+def test_the_dispatcher_reads_the_day_in_each_organisations_time_zone_at_a_quarter_boundary(cast, now):
     cast.acme.timezone = "Asia/Tokyo"
     cast.acme.save()
-    # 31 December 2026, 20:00 UTC is already 1 January 2027 in Tokyo.
-    tokyo_today = D(2027, 1, 1)
-    due = due_reminders(organisation=cast.acme, today=tokyo_today)
-    assert {(d.email, d.kind, d.period) for d in due} >= {("alice@acme.test", "cycle_open", "2027-Q1")}
-    assert not any(d.period == "2026-Q4" for d in due)
+    cast.globex.timezone = "America/New_York"
+    cast.globex.save()
+    reminders_dispatch(now=now)
+    # Each organisation's own date says which quarter it is in, whatever the date in UTC: Acme's
+    # managers are invited to 2027-Q1 (day one, no nudge yet); Globex's Gus is still in 2026-Q4,
+    # on its last day, so invited and nudged.
+    assert set(Reminder.objects.values_list("email", "kind", "period")) == {
+        ("alice@acme.test", "cycle_open", "2027-Q1"),
+        ("carol@acme.test", "cycle_open", "2027-Q1"),
+        ("gus@globex.test", "cycle_open", "2026-Q4"),
+        ("gus@globex.test", "cycle_nudge", "2026-Q4"),
+    }
 
 
 def test_due_reminders_skip_people_who_left_and_other_roles(cast):

@@ -8,7 +8,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from emassess.reminders.models import Reminder
 from emassess.reminders.schedules import SCHEDULES, install_schedules
 from emassess.reminders.services import reminder_send, reminders_dispatch, unsubscribe_token
-from tests.reminders.conftest import at
+from tests.helpers import at
 
 
 @pytest.fixture

@@ -39,13 +39,6 @@ def managers(cast):
     return [factories.ManagerFactory(organisation=cast.acme, team=team) for _ in range(MANAGERS)]
 
 
-@pytest.fixture
-def sink():
-    server = SmtpSink().start()
-    yield server
-    server.stop()
-
-
 def dispatch_and_queue(now: datetime.datetime) -> int:
     """What the periodic task does: dispatch, then queue each claimed reminder's sending."""
     report = reminders_dispatch(now=now)

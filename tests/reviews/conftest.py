@@ -1,5 +1,6 @@
 """Fixtures for the role review: assessment outcomes for the pure rules, submitted assessments
-at chosen moments for the selectors and pages, and a day everything is pinned to."""
+at chosen moments for the selectors and pages, and the clock pinned to TODAY. The review's
+answers, typed and posted, are in tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -8,13 +9,11 @@ from typing import Any
 
 import pytest
 
-from emassess.assessments.answer_sets import AnswerProfile, answers_for, as_posted
-from emassess.assessments.services import assessment_start, assessment_submit
+from tests.helpers import TODAY, week
 
-TODAY = datetime.date(2026, 11, 21)
 NOON = datetime.time(12)
-WEEK = {"hands_on_coding": 20, "technical_leadership": 20, "people_team": 30, "process_delivery": 10,
-        "product": 10, "organisation": 10}  # fmt: skip
+# The reviews' managers code a little more than the default week: 20% coding, 30% people.
+REVIEWED_WEEK = week(hands_on_coding=20, people_team=30)
 
 ANTI_PATTERNS = {
     "bottleneck-manager": "Bottleneck Manager",
@@ -48,37 +47,6 @@ def outcome(
     }
 
 
-def review_answers(**overrides: Any) -> dict[str, Any]:
-    """Typed answers of someone happy in the role; override what a test is about."""
-    answers = {
-        "enjoy_people": 4,
-        "energises": ["people_growing", "one_to_ones"],
-        "energises_other": "",
-        "drains": ["incidents"],
-        "drains_other": "",
-        "give_up": ["none"],
-        "wants_next": "keep",
-        "notes": "",
-    }
-    return answers | overrides
-
-
-def posted(**overrides: Any) -> dict[str, Any]:
-    """The same answers as the browser posts them, with the submit button."""
-    data = {
-        "enjoy_people": "4",
-        "energises": ["people_growing", "one_to_ones"],
-        "energises_other": "",
-        "drains": ["incidents"],
-        "drains_other": "",
-        "give_up": ["none"],
-        "wants_next": "keep",
-        "notes": "",
-        "action": "submit",
-    }
-    return {key: value for key, value in (data | overrides).items() if value is not None}
-
-
 @pytest.fixture
 def pinned(time_machine):
     """The clock at noon UTC on TODAY, so anniversaries do not depend on when the tests run."""
@@ -87,15 +55,12 @@ def pinned(time_machine):
 
 
 @pytest.fixture
-def assessed(version):
-    """assessed(manager, datetime.date(2026, 1, 10), week=..., behaviour=...): a submitted result on that day."""
+def assessed(submit_on):
+    """assessed(manager, datetime.date(2026, 1, 10), week=..., behaviour=...): a result submitted at
+    noon UTC that day, on REVIEWED_WEEK unless another week is given."""
 
     def make(manager, day: datetime.date, **profile):
-        draft = assessment_start(manager=manager)
-        profile.setdefault("week", WEEK)
-        draft.answers = as_posted(answers_for(version.definition, AnswerProfile(**profile)))
-        draft.save()
-        moment = datetime.datetime.combine(day, NOON, tzinfo=datetime.UTC)
-        return assessment_submit(assessment=draft, now=moment)
+        profile.setdefault("week", REVIEWED_WEEK)
+        return submit_on(manager, day, **profile)
 
     return make

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from emassess.reviews.models import RoleReview
 from emassess.reviews.services import role_review_start, role_review_submit
-from tests.reviews.conftest import posted, review_answers
+from tests.helpers import posted_review, review_answers
 
 D = datetime.date
 
@@ -59,7 +59,7 @@ def test_before_the_first_anniversary_the_role_card_gives_the_date(home, cast):
 
 def test_after_submitting_the_card_goes_and_the_result_is_linked(home, client, cast):
     client.force_login(cast.alice.user)
-    client.post(reverse("role_review"), posted(enjoy_people="5"))
+    client.post(reverse("role_review"), posted_review(enjoy_people="5"))
     review = RoleReview.objects.get(manager=cast.alice)
     page = home()
     assert "review-card" not in page

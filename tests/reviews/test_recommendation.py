@@ -14,7 +14,8 @@ from emassess.demo.history import DEMO_HISTORIES
 from emassess.reviews import recommendation as rules
 from emassess.reviews.models import RoleReview
 from emassess.reviews.recommendation import CARRY_ON, MOVE_TO_IC, REBALANCE, recommend
-from tests.reviews.conftest import ANTI_PATTERNS, outcome, review_answers
+from tests.helpers import review_answers
+from tests.reviews.conftest import ANTI_PATTERNS, outcome
 
 STEADY = outcome()  # a Team Lead EM week, every risk 20 (low)
 

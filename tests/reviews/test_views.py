@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import html
-import re
 
 import pytest
 from django.urls import reverse
@@ -13,22 +12,22 @@ from django.urls import reverse
 from emassess.reviews.models import RoleReview
 from emassess.reviews.recommendation import PENDULUM_NOTES, STEP_PARTNER
 from emassess.reviews.services import role_review_save_draft, role_review_start, role_review_submit
-from tests.reviews.conftest import posted, review_answers
-from tests.test_access import LOGIN, MANAGERS_ONLY_OWN, ROLES, login_as
+from tests.helpers import (
+    LOGIN,
+    MANAGERS_ONLY_OWN,
+    ROLES,
+    assert_status,
+    checked,
+    login_as,
+    posted_review,
+    review_answers,
+)
+
+# The clock is pinned to TODAY for every test here, so anniversaries do not depend on the run.
+pytestmark = pytest.mark.usefixtures("pinned")
 
 D = datetime.date
 URL = "/reviews/"
-
-
-@pytest.fixture
-def alice_client(client, cast, pinned):
-    client.force_login(cast.alice.user)
-    return client
-
-
-def checked(page: str, name: str) -> list[str]:
-    """The values of the checked inputs called `name` on the page."""
-    return re.findall(rf'name="{re.escape(name)}" value="([^"]*)"[^>]*\bchecked\b', page)
 
 
 def test_the_url_names():
@@ -99,7 +98,7 @@ def test_without_a_start_date_the_page_says_so(client, cast, pinned):
 
 
 def test_errors_are_listed_and_nothing_typed_is_lost(alice_client, cast):
-    data = posted(
+    data = posted_review(
         enjoy_people=None,
         energises=[],
         energises_other="",
@@ -134,12 +133,12 @@ def test_errors_are_listed_and_nothing_typed_is_lost(alice_client, cast):
 
 
 def test_describing_your_own_energy_is_enough(alice_client):
-    response = alice_client.post(URL, posted(energises=[], energises_other="Pairing with juniors"))
+    response = alice_client.post(URL, posted_review(energises=[], energises_other="Pairing with juniors"))
     assert response.status_code == 302
 
 
 def test_save_and_finish_later_then_continue_from_home(alice_client, cast):
-    data = posted(action="save", enjoy_people="2", energises=["hiring"], wants_next=None, notes="half done")
+    data = posted_review(action="save", enjoy_people="2", energises=["hiring"], wants_next=None, notes="half done")
     response = alice_client.post(URL, data)
     assert response["Location"] == reverse("manager_home")
     draft = RoleReview.objects.get(manager=cast.alice)
@@ -160,7 +159,7 @@ def test_submitting_stores_the_review_and_shows_the_recommendation(alice_client,
     first = assessed(cast.alice, D(2025, 4, 10), behaviour={"weekend-warrior": 3})
     assessed(cast.alice, D(2025, 10, 10))
     latest = assessed(cast.alice, D(2026, 7, 10), behaviour={"weekend-warrior": 1})
-    response = alice_client.post(URL, posted(give_up=["technical_leadership"]))
+    response = alice_client.post(URL, posted_review(give_up=["technical_leadership"]))
     review = RoleReview.objects.get(manager=cast.alice)
     assert response["Location"] == reverse("role_review_result", args=[review.pk])
     assert review.status == RoleReview.Status.SUBMITTED
@@ -189,7 +188,7 @@ def test_submitting_stores_the_review_and_shows_the_recommendation(alice_client,
 
 def test_with_a_single_assessment_there_is_no_trend(alice_client, cast, assessed):
     only = assessed(cast.alice, D(2026, 7, 10))
-    alice_client.post(URL, posted())
+    alice_client.post(URL, posted_review())
     review = RoleReview.objects.get(manager=cast.alice)
     assert (review.first_assessment, review.latest_assessment) == (only, only)
     assert review.outcome["comparison"]["has_first"] is False
@@ -199,7 +198,7 @@ def test_with_a_single_assessment_there_is_no_trend(alice_client, cast, assessed
 
 
 def test_without_any_assessment_the_result_says_there_is_nothing_to_compare(alice_client, cast):
-    alice_client.post(URL, posted(enjoy_people="1"))
+    alice_client.post(URL, posted_review(enjoy_people="1"))
     review = RoleReview.objects.get(manager=cast.alice)
     assert review.recommendation == "move_to_ic"
     page = alice_client.get(reverse("role_review_result", args=[review.pk])).content.decode()
@@ -211,7 +210,7 @@ def test_the_two_year_check_in_carries_the_pendulum_note(client, cast, pinned):
     cast.alice.manager_role_started_on = D(2024, 9, 1)
     cast.alice.save()
     client.force_login(cast.alice.user)
-    response = client.post(URL, posted())
+    response = client.post(URL, posted_review())
     review = RoleReview.objects.get(manager=cast.alice)
     assert review.year == 2
     page = client.get(response["Location"]).content.decode()
@@ -220,12 +219,12 @@ def test_the_two_year_check_in_carries_the_pendulum_note(client, cast, pinned):
 
 
 def test_submitting_twice_stores_one_review(alice_client, cast):
-    first = alice_client.post(URL, posted())
-    second = alice_client.post(URL, posted(enjoy_people="1"))  # the back button, a changed answer
+    first = alice_client.post(URL, posted_review())
+    second = alice_client.post(URL, posted_review(enjoy_people="1"))  # the back button, a changed answer
     review = RoleReview.objects.get(manager=cast.alice)
     assert second["Location"] == first["Location"] == reverse("role_review_result", args=[review.pk])
     assert review.recommendation == "carry_on"
-    again = alice_client.post(URL, posted(action="save"))
+    again = alice_client.post(URL, posted_review(action="save"))
     assert again["Location"] == first["Location"]
     review.refresh_from_db()
     assert review.answers["enjoy_people"] == 4
@@ -246,14 +245,14 @@ def test_two_tabs_submitting_the_same_draft_store_one_result(cast, pinned):
 
 
 def test_a_draft_result_sends_back_to_the_form(alice_client, cast):
-    alice_client.post(URL, posted(action="save"))
+    alice_client.post(URL, posted_review(action="save"))
     draft = RoleReview.objects.get(manager=cast.alice)
     assert alice_client.get(reverse("role_review_result", args=[draft.pk]))["Location"] == URL
 
 
 def test_another_managers_review_is_not_found(client, cast, pinned):
     client.force_login(cast.alice.user)
-    client.post(URL, posted())
+    client.post(URL, posted_review())
     review = RoleReview.objects.get(manager=cast.alice)
     client.force_login(cast.carol.user)
     assert client.get(reverse("role_review_result", args=[review.pk])).status_code == 404
@@ -282,18 +281,13 @@ def test_every_review_url_checks_who_is_asking(client, cast, pinned, page, role)
     review = role_review_submit(review=role_review_start(manager=cast.alice, year=1), answers=review_answers())
     method, url, data = {
         "role_review (get)": ("get", URL, {}),
-        "role_review (save)": ("post", URL, posted(action="save")),
+        "role_review (save)": ("post", URL, posted_review(action="save")),
         "role_review_result": ("get", reverse("role_review_result", args=[review.pk]), {}),
     }[page]
     cast.carol.manager_role_started_on = D(2025, 5, 1)  # Carol has her own review due
     cast.carol.save()
     login_as(client, cast, role)
     response = getattr(client, method)(url, data)
-    expected = EXPECTED[page][role]
-    if expected == LOGIN:
-        assert response.status_code == 302
-        assert response["Location"] == f"{reverse('login')}?next={url}"
-    else:
-        assert response.status_code == expected
+    assert_status(response, EXPECTED[page][role], url)
     if page == "role_review (save)" and role in ("report", "hr", "other_org_hr", "org_admin", "superuser"):
         assert RoleReview.objects.count() == 1  # nothing saved for anyone who may not

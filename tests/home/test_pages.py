@@ -1,14 +1,11 @@
-"""What the home pages show, and that they do it in a fixed number of queries."""
-
-import datetime
+"""What the home pages (and the framework guide everyone reaches from them) show, and that they do
+it in a fixed number of queries."""
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from emassess.orgs.models import Membership
-from emassess.orgs.selectors import role_anniversary
 from tests import factories
 
 
@@ -54,21 +51,3 @@ def test_pages_use_the_same_number_of_queries_however_large_the_organisation(cli
     with CaptureQueriesContext(connection) as large:
         assert client.get(reverse(url_name)).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
-
-
-@pytest.mark.parametrize(
-    ("started", "expected"),
-    [
-        (datetime.date(2025, 11, 21), datetime.date(2026, 11, 21)),
-        (datetime.date(2024, 2, 29), datetime.date(2025, 2, 28)),
-    ],
-)
-def test_role_anniversary(started, expected):
-    assert role_anniversary(started) == expected
-
-
-def test_months_in_role_counts_whole_months():
-    membership = Membership(manager_role_started_on=datetime.date(2025, 10, 22))
-    assert membership.months_in_role(datetime.date(2026, 11, 21)) == 12
-    assert membership.months_in_role(datetime.date(2026, 11, 22)) == 13
-    assert Membership().months_in_role(datetime.date(2026, 11, 22)) is None

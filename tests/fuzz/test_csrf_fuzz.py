@@ -1,0 +1,143 @@
+"""Every form of the project, posted without its CSRF token or with a wrong one: refused, and
+nothing saved; the same post with the token goes through. Also the list of every form, so a new
+one gets fuzzed."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from emassess.accounts.models import User
+from tests.factories import PASSWORD
+from tests.fuzz.posting import EXAMPLES, FUZZ, no_crash, page_of, post, undone, world
+from tests.fuzz.strategies import GOOD_CSV, texts
+from tests.helpers import step_url
+
+pytestmark = pytest.mark.fuzz
+
+
+CSRF_SECRET = "fuzzcsrf" * 4  # a well-formed 32-character secret for the cookie
+
+
+FORMS = ["assessment_step", "assessment_start", "assessment_share", "role_review", "people_invite", "person_edit",
+         "person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend", "people_import (upload)",
+         "people_import (confirm)", "organisation_settings", "invitation_accept", "login", "logout",
+         "person_erase"]  # fmt: skip
+
+
+# The project's pages that take no form: what they get from a POST is no concern of the fuzzing.
+PAGES_WITHOUT_FORMS = {"home", "manager_home", "report_home", "organisation_home", "organisation_export",
+                       "team_dashboard", "team_export", "shared_result", "framework_guide", "assessment_history",
+                       "assessment_result", "role_review_result", "people", "reminder_outbox", "audit_log",
+                       "my_data"}  # fmt: skip
+
+
+def form_posts(cast, scene) -> dict[str, tuple]:
+    """Every form of the project: (who posts, URL, a body it accepts, files). Each body would
+    change something (the forms marked READ_ONLY aside), so a 403 that leaves the world as it was
+    shows the missing token, and nothing else, stopped it."""
+    draft, result, invitation, token = scene["draft"], scene["result"], scene["invitation"], scene["token"]
+    adam, alice = cast.adam.user, cast.alice.user
+    password = "a long new passphrase 2026"
+    return {
+        "assessment_step": (alice, step_url(draft, 7), {"action": "save", "reflection.hand_over_first": "Hiring"}, {}),
+        "assessment_start": (cast.carol.user, reverse("assessment_start"), {}, {}),
+        "assessment_share": (alice, reverse("assessment_share", args=[result.public_id]), {"shared": "1"}, {}),
+        "role_review": (alice, reverse("role_review"), {"action": "save", "notes": "Changed"}, {}),
+        "people_invite": (adam, reverse("people_invite"),
+                          {"email": "new@acme.test", "full_name": "New Person", "role": "report"}, {}),
+        "person_edit": (adam, reverse("person_edit", args=[cast.bob.pk]), {"role": "hr"}, {}),
+        "person_deactivate": (adam, reverse("person_deactivate", args=[cast.carol.pk]), {}, {}),
+        "person_reactivate": (adam, reverse("person_reactivate", args=[cast.bob.pk]), {}, {}),
+        "invitation_revoke": (adam, reverse("invitation_revoke", args=[invitation.pk]), {}, {}),
+        "invitation_resend": (adam, reverse("invitation_resend", args=[invitation.pk]), {}, {}),
+        "people_import (upload)": (adam, reverse("people_import"), {"action": "preview"},
+                                   {"file": SimpleUploadedFile("people.csv", GOOD_CSV.encode())}),
+        "people_import (confirm)": (adam, reverse("people_import"), {"action": "confirm", "csv_text": GOOD_CSV}, {}),
+        "organisation_settings": (adam, reverse("organisation_settings"),
+                                  {"cadence_months": "6", "nudge_after_days": "7", "timezone": "Europe/Paris",
+                                   "anonymity_threshold": "5"}, {}),
+        "invitation_accept": (None, reverse("invitation_accept", args=[token]),
+                              {"full_name": "Nina New", "password1": password, "password2": password}, {}),
+        "login": (None, reverse("login"), {"username": "alice@acme.test", "password": PASSWORD}, {}),
+        "logout": (alice, reverse("logout"), {}, {}),
+        "person_erase": (adam, reverse("person_erase", args=[cast.bob.pk]), {"confirm_email": "bob@acme.test"}, {}),
+        # Not here: reminders_unsubscribe, exempt on purpose (RFC 8058 one-click unsubscribe from
+        # mail clients posts without a token); test_the_unsubscribe_link covers it.
+    }  # fmt: skip
+
+
+READ_ONLY = {"people_import (upload)", "login", "logout"}  # they write nothing watched; checked by status
+
+
+@pytest.fixture
+def scene(cast, draft, result, review_due, invitation):
+    """Everything the forms act on; Bob has left (deactivated), so reactivating him changes something."""
+    from emassess.orgs.invitation_emails import invitation_token
+
+    User.objects.filter(pk=cast.bob.user_id).update(is_active=False)
+    return {
+        "draft": draft,
+        "result": result,
+        "invitation": invitation,
+        "token": invitation_token(invitation=invitation),
+    }
+
+
+def csrf_failure(response) -> bool:
+    return response.status_code == 403 and "CSRF verification failed" in page_of(response)
+
+
+def test_every_form_of_the_project_is_fuzzed():
+    """A new URL must join FORMS (and get a fuzz test of its own) or PAGES_WITHOUT_FORMS."""
+    from django.urls import get_resolver
+
+    names = {name for name in get_resolver().reverse_dict if isinstance(name, str) and not name.startswith("admin")}
+    covered = {form.split(" ")[0] for form in FORMS} | PAGES_WITHOUT_FORMS | {"reminders_unsubscribe"}
+    assert names <= covered, f"not fuzzed: {sorted(names - covered)}"
+
+
+@pytest.mark.parametrize("form", FORMS)
+@settings(FUZZ, max_examples=max(EXAMPLES // 7, 3))  # seventeen forms
+@given(cookie=st.booleans(), token=st.one_of(st.none(), texts(max_size=70)), in_header=st.booleans())
+def test_a_post_without_its_csrf_token_is_refused_and_saves_nothing(browser, cast, scene, form, cookie, token,
+                                                                    in_header):  # fmt: skip
+    posts = form_posts(cast, scene)
+    assert set(posts) == set(FORMS)
+    who, url, data, files = posts[form]
+    client = browser(who, enforce_csrf_checks=True)
+    if cookie:  # a real cookie, so only the token (missing or made up) is wrong
+        client.cookies["csrftoken"] = CSRF_SECRET
+    if token == CSRF_SECRET:
+        token = None
+    with undone(client):
+        before = world()
+        forged = dict(data)
+        headers = {}
+        if token is not None and in_header:
+            headers["HTTP_X_CSRFTOKEN"] = token
+        elif token is not None:
+            forged["csrfmiddlewaretoken"] = token
+        if files:
+            response = client.post(url, {**forged, **files}, **headers)
+        else:
+            body = urlencode(forged, doseq=True)
+            response = client.post(url, body, content_type="application/x-www-form-urlencoded", **headers)
+        no_crash(response)
+        assert csrf_failure(response), f"{response.status_code} {page_of(response)[:300]}"
+        assert world() == before
+
+        # The same post with the token goes through: it was the token, and only the token.
+        client.cookies["csrftoken"] = CSRF_SECRET
+        for upload in files.values():
+            upload.seek(0)
+        accepted = post(client, url, {**data, "csrfmiddlewaretoken": CSRF_SECRET}, **files)
+        assert accepted.status_code in (200, 204, 302)
+        assert not csrf_failure(accepted)
+        if form not in READ_ONLY:
+            assert world() != before, f"{form}: the control post changed nothing, so the test proves nothing"
