@@ -5,6 +5,10 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# Unset DJANGO_DEBUG means production (emassess/settings.py); these targets are development and
+# say so. (The production-style `worker` and `beat` below do not.)
+setup run test lint migrations-check bench load faults: export DJANGO_DEBUG = 1
+
 .PHONY: run test bench load faults install install-dev setup lint format migrations-check worker beat clean
 
 $(VENV)/bin/python:

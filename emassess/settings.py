@@ -1,9 +1,10 @@
 """Settings for emassess: one module, configured only through environment variables.
 
-With nothing set, the app runs on its embedded defaults: SQLite, Celery tasks run
-eagerly in-process, email written to files under var/outbox, DEBUG on. Production sets
-DJANGO_DEBUG=0 and a real DJANGO_SECRET_KEY (start-up fails without one), and the
-security settings below switch on. README lists every variable.
+Unset means production: DEBUG off, and start-up fails without a real DJANGO_SECRET_KEY, so a
+deployment that forgets a variable fails closed instead of signing links with a public key.
+Development says so explicitly with DJANGO_DEBUG=1 (`make run` and `make test` do): then the
+app runs on its embedded defaults, SQLite, Celery tasks run eagerly in-process and email is
+written to files under var/outbox. README lists every variable.
 """
 
 import datetime
@@ -18,7 +19,7 @@ VAR_DIR = BASE_DIR / "var"
 
 env = environ.Env()
 
-DEBUG = env.bool("DJANGO_DEBUG", default=True)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
 
 # A development key is only acceptable while DEBUG is on; production must bring its own.
 _DEV_SECRET_KEY = "django-insecure-emassess-development-key-never-use-in-production"
@@ -26,8 +27,9 @@ SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG=0 "
-            "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+            "DJANGO_SECRET_KEY must be set in production (generate one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(50))'); "
+            "for development on this machine, set DJANGO_DEBUG=1 instead (make run and make test do)."
         )
     SECRET_KEY = _DEV_SECRET_KEY
 
@@ -76,6 +78,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "emassess.lib.middleware.private_pages_not_stored",
+    "emassess.lib.middleware.sessions_end_when_idle",
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -193,6 +197,10 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+# Idle sessions end: someone who leaves a browser open is logged out after this long without
+# using it (default: a working day). emassess.lib.middleware.sessions_end_when_idle keeps a
+# session in use alive, saving it at most every few minutes rather than on every request.
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_IDLE_SECONDS", default=8 * 60 * 60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -1,4 +1,5 @@
-"""Production settings: a missing secret stops start-up; with one, `check --deploy` is clean."""
+"""Production settings: unset means production, a missing secret stops start-up; with one,
+`check --deploy` is clean."""
 
 import os
 import secrets
@@ -38,6 +39,27 @@ def test_check_deploy_is_clean_with_production_settings():
     assert "no issues" in result.stdout
 
 
-def test_development_defaults_need_no_configuration():
+def test_unset_debug_means_production_and_fails_closed_without_a_secret():
     result = manage("check")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set in production" in result.stderr
+    assert "set DJANGO_DEBUG=1" in result.stderr
+
+
+def test_unset_debug_with_a_secret_runs_without_debug():
+    result = manage("shell", "--no-imports", "-c", "from django.conf import settings; print(settings.DEBUG)",
+                    DJANGO_SECRET_KEY=secrets.token_urlsafe(50))  # fmt: skip
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"
+
+
+def test_development_defaults_need_only_debug_said_explicitly():
+    result = manage("check", DJANGO_DEBUG="1")
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_session_idle_time_is_configurable():
+    show = "from django.conf import settings; print(settings.SESSION_COOKIE_AGE)"
+    assert manage("shell", "--no-imports", "-c", show, DJANGO_DEBUG="1").stdout.split() == [str(8 * 3600)]
+    configured = manage("shell", "--no-imports", "-c", show, DJANGO_DEBUG="1", DJANGO_SESSION_IDLE_SECONDS="900")
+    assert configured.stdout.split() == ["900"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 
 from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Overview, Share, TeamPage
@@ -11,10 +12,16 @@ from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Overview, Share,
 HEADER = ["section", "item", "measure", "value"]
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula. It may also split a cell
+# on a semicolon, a tab or a pipe (whatever it takes the separator to be) or a line break, so
+# every piece that would then start a cell is checked, not just the cell's own start.
+FORMULA_START = re.compile(r"(^|[,;\t|\r\n])(\s*)([=+\-@])")
+
+
 def _safe(value: object) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote user-typed text that does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
+    """User-typed text (names, team names) with every would-be formula quoted, so it stays text."""
+    if isinstance(value, str):
+        return FORMULA_START.sub(r"\1\2'\3", value)
     return value
 
 

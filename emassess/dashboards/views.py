@@ -17,6 +17,8 @@ from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
 from emassess.orgs.models import Membership
 
 hr_only = role_required(Membership.Role.HR, Membership.Role.ORG_ADMIN)
+# No figures can be older than the product; the trends also reach two years back from a quarter.
+EARLIEST_YEAR = 2000
 
 
 def _chosen_quarter(request: HttpRequest, current: Cycle) -> Cycle:
@@ -32,6 +34,9 @@ def _chosen_quarter(request: HttpRequest, current: Cycle) -> Cycle:
         return current
     if quarter.start > current.start:
         messages.error(request, f"{quarter.label} has not started yet; showing {current.label}.")
+        return current
+    if quarter.start.year < EARLIEST_YEAR:
+        messages.error(request, f"emassess holds no figures before {EARLIEST_YEAR}; showing {current.label}.")
         return current
     return quarter
 

@@ -83,6 +83,7 @@ class ImportContext:
 
     member_emails: frozenset[str]
     invited_emails: frozenset[str]
+    operator_emails: frozenset[str]
     teams: dict[str, str]  # lowercased name -> name as stored
     today: datetime.date
 
@@ -224,7 +225,9 @@ def _validate_row(raw: RawRow, *, context: ImportContext, first_line_of: dict[st
         errors.append(RowError("email", f"“{values['email']}” is not a valid email address."))
     elif email in first_line_of:
         errors.append(RowError("email", f"This email address is already on line {first_line_of[email]} of the file."))
-    elif reason := not_invitable_reason(email, members=context.member_emails, invited=context.invited_emails):
+    elif reason := not_invitable_reason(
+        email, members=context.member_emails, invited=context.invited_emails, operators=context.operator_emails
+    ):
         errors.append(RowError("email", reason.value))
     if email and email not in first_line_of:
         first_line_of[email] = raw.line

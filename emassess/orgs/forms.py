@@ -11,11 +11,21 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
+from emassess.accounts.forms import EmailAuthenticationForm
 from emassess.accounts.models import User
 from emassess.orgs import csv_import
-from emassess.orgs.models import MIN_ANONYMITY_THRESHOLD, Invitation, Membership, Organisation, Team
+from emassess.orgs.models import (
+    MAX_ANONYMITY_THRESHOLD,
+    MAX_NUDGE_AFTER_DAYS,
+    MIN_ANONYMITY_THRESHOLD,
+    Invitation,
+    Membership,
+    Organisation,
+    Team,
+)
 from emassess.orgs.selectors import invitation_blocker
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -188,7 +198,7 @@ class OrganisationSettingsForm(forms.ModelForm):
     anonymity_threshold = forms.IntegerField(
         label="Anonymity threshold",
         min_value=MIN_ANONYMITY_THRESHOLD,
-        max_value=1000,
+        max_value=MAX_ANONYMITY_THRESHOLD,
         help_text=(
             f"Aggregates over fewer people than this show as “not enough responses”. "
             f"At least {MIN_ANONYMITY_THRESHOLD}, so that no one's answers can be worked out from a group's."
@@ -198,7 +208,7 @@ class OrganisationSettingsForm(forms.ModelForm):
                 f"The anonymity threshold must be at least {MIN_ANONYMITY_THRESHOLD}: "
                 "over fewer people, an aggregate could identify someone."
             ),
-            "max_value": "The anonymity threshold can be at most 1,000.",
+            "max_value": f"The anonymity threshold can be at most {MAX_ANONYMITY_THRESHOLD:,}.",
         },
     )
 
@@ -210,12 +220,21 @@ class OrganisationSettingsForm(forms.ModelForm):
             "cadence_months": "How often managers are asked to assess themselves again.",
             "nudge_after_days": (
                 "When a cycle opens, managers get an invitation; those who have not finished this many days "
-                "later get one reminder."
+                f"later get one reminder (1 to {MAX_NUDGE_AFTER_DAYS} days)."
             ),
             "hr_sees_individual_results": (
                 "By default HR sees aggregates and completion only, and an individual result only when "
                 "the manager chooses to share it. Tick this to let HR open every manager's results."
             ),
+        }
+        error_messages = {
+            "nudge_after_days": {
+                "min_value": "The reminder comes at least 1 day after the cycle opens.",
+                "max_value": (
+                    f"The reminder comes at most {MAX_NUDGE_AFTER_DAYS} days after the cycle opens: "
+                    "later than that it is no longer a nudge."
+                ),
+            },
         }
 
     def __init__(self, *args, **kwargs):
@@ -264,6 +283,27 @@ class AcceptInvitationForm(forms.Form):
             except ValidationError as error:
                 self.add_error("password1", error)
         return cleaned
+
+
+class InvitationLoginForm(EmailAuthenticationForm):
+    """Accepting an invitation with an account that already exists: its own password, for the
+    invited address only (django-axes counts wrong ones as for any login)."""
+
+    error_messages = {
+        **EmailAuthenticationForm.error_messages,
+        "invalid_login": "That is not the password of this account. Type the password you log in with.",
+    }
+
+    def __init__(self, request: HttpRequest, *args: Any, invitation: Invitation, **kwargs: Any):
+        super().__init__(request, *args, **kwargs)
+        self.invitation = invitation
+        self.fields["username"].widget = forms.HiddenInput()
+        self.fields["username"].required = False
+        self.fields["password"].label = "Your password"
+        self.helper = _helper(Field("password"))
+
+    def clean_username(self) -> str:
+        return self.invitation.email  # whatever was posted: the invitation says whose account it is
 
 
 class ImportUploadForm(forms.Form):

@@ -19,8 +19,9 @@ INVITATION_SALT = "emassess.orgs.invitation"
 
 
 def invitation_token(*, invitation: Invitation) -> str:
-    """A signed, timestamped token carrying the invitation's id. Each email gets a fresh one."""
-    return signing.dumps({"invitation": invitation.pk}, salt=INVITATION_SALT)
+    """A signed, timestamped token carrying the invitation's id and link version. Each email gets a
+    fresh one; a resent invitation's earlier links stop working."""
+    return signing.dumps({"invitation": invitation.pk, "version": invitation.link_version}, salt=INVITATION_SALT)
 
 
 def invitation_url(*, invitation: Invitation) -> str:

@@ -7,7 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
@@ -18,6 +18,10 @@ def validate_timezone(value: str) -> None:
 
 
 MIN_ANONYMITY_THRESHOLD = 3  # Google's manager feedback: never report on fewer than three people
+MAX_ANONYMITY_THRESHOLD = 1000
+# The one nudge comes within a cycle's first two months: later than that it is no nudge, and a
+# huge number must never reach the date arithmetic of the reminders.
+MAX_NUDGE_AFTER_DAYS = 60
 
 
 class Organisation(models.Model):
@@ -34,7 +38,7 @@ class Organisation(models.Model):
     )
     anonymity_threshold = models.PositiveSmallIntegerField(
         default=MIN_ANONYMITY_THRESHOLD,
-        validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD)],
+        validators=[MinValueValidator(MIN_ANONYMITY_THRESHOLD), MaxValueValidator(MAX_ANONYMITY_THRESHOLD)],
         help_text="Aggregates over fewer people than this show as 'not enough responses'.",
     )
     hr_sees_individual_results = models.BooleanField(
@@ -44,7 +48,7 @@ class Organisation(models.Model):
     )
     nudge_after_days = models.PositiveSmallIntegerField(
         default=14,
-        validators=[MinValueValidator(1)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_NUDGE_AFTER_DAYS)],
         help_text="Days after a cycle opens before one reminder goes to managers who have not finished.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -52,9 +56,18 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
+            # Every setting is bounded in the database too, whatever writes it (a form, the admin, a script).
             models.CheckConstraint(
-                condition=models.Q(anonymity_threshold__gte=MIN_ANONYMITY_THRESHOLD),
-                name="anonymity_threshold_at_least_3",
+                condition=models.Q(anonymity_threshold__gte=MIN_ANONYMITY_THRESHOLD)
+                & models.Q(anonymity_threshold__lte=MAX_ANONYMITY_THRESHOLD),
+                name="anonymity_threshold_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nudge_after_days__gte=1) & models.Q(nudge_after_days__lte=MAX_NUDGE_AFTER_DAYS),
+                name="nudge_after_days_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cadence_months__in=[3, 6, 12]), name="cadence_is_a_quarter_half_or_year"
             ),
         ]
 
@@ -177,6 +190,8 @@ class Invitation(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Carried in the link: Resend moves it on, so only the newest email's link works.
+    link_version = models.PositiveSmallIntegerField(default=1)
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,6 +8,7 @@ from collections.abc import Collection, Iterable
 
 from django.db.models import Q, QuerySet
 
+from emassess.accounts.models import User
 from emassess.orgs.cycles import Cycle
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
 
@@ -78,15 +79,29 @@ def open_invitation_emails(*, organisation: Organisation, among: Iterable[str] |
     return frozenset(email.lower() for email in invitations.values_list("email", flat=True))
 
 
+def operator_emails(*, among: Iterable[str] | None = None) -> frozenset[str]:
+    """The addresses of emassess's own staff and superusers, lowercased: accounts that run the
+    product and never join an organisation."""
+    operators = User.objects.filter(Q(is_staff=True) | Q(is_superuser=True))
+    if among is not None:
+        operators = operators.filter(_any_email("email", among))
+    return frozenset(email.lower() for email in operators.values_list("email", flat=True))
+
+
 class NotInvitable(enum.StrEnum):
     """Why an address cannot be invited, in the words the invite form and the CSV import both show."""
 
     MEMBER = "This person is already a member of the organisation."
     INVITED = "This person already has an open invitation: resend or revoke it on the People page."
+    OPERATOR = "This address belongs to an emassess operator account, which cannot join an organisation."
 
 
-def not_invitable_reason(email: str, *, members: Collection[str], invited: Collection[str]) -> NotInvitable | None:
+def not_invitable_reason(
+    email: str, *, members: Collection[str], invited: Collection[str], operators: Collection[str]
+) -> NotInvitable | None:
     """The rule, over lowercased address sets (a whole CSV file's, or one address's)."""
+    if email.lower() in operators:
+        return NotInvitable.OPERATOR
     if email.lower() in members:
         return NotInvitable.MEMBER
     if email.lower() in invited:
@@ -95,11 +110,12 @@ def not_invitable_reason(email: str, *, members: Collection[str], invited: Colle
 
 
 def invitation_blocker(*, organisation: Organisation, email: str) -> NotInvitable | None:
-    """Why this one address cannot be invited to the organisation, or None (two small queries)."""
+    """Why this one address cannot be invited to the organisation, or None (three small queries)."""
     return not_invitable_reason(
         email,
         members=member_emails(organisation=organisation, among=[email]),
         invited=open_invitation_emails(organisation=organisation, among=[email]),
+        operators=operator_emails(among=[email]),
     )
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core import signing
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from emassess.accounts.models import User
@@ -22,6 +23,7 @@ from emassess.orgs.selectors import (
     invitation_blocker,
     member_emails,
     open_invitation_emails,
+    operator_emails,
     team_names,
 )
 from emassess.orgs.tasks import send_invitation_email
@@ -83,15 +85,16 @@ def invitation_revoke(*, invitation: Invitation, now: datetime.datetime | None =
 
 
 def invitation_resend(*, invitation: Invitation, now: datetime.datetime | None = None) -> bool:
-    """Give an open invitation a fresh week and email a new link. False when it is no longer open."""
+    """Give an open invitation a fresh week and email a new link, which replaces the earlier ones.
+    False when it is no longer open."""
     now = now or timezone.now()
     expires_at = now + INVITATION_VALID_FOR
     renewed = Invitation.objects.filter(pk=invitation.pk, accepted_at=None, revoked_at=None).update(
-        expires_at=expires_at
+        expires_at=expires_at, link_version=F("link_version") + 1
     )
     if renewed != 1:
         return False
-    invitation.expires_at = expires_at
+    invitation.refresh_from_db(fields=["expires_at", "link_version"])
     _queue_invitation_email(invitation)
     return True
 
@@ -110,12 +113,14 @@ class Unavailable(enum.StrEnum):
     """Why an invitation link cannot be used; each has its own explanation on the page."""
 
     INVALID = "invalid"  # tampered with, cut short, or for an invitation that no longer exists
+    REPLACED = "replaced"  # an earlier link of an invitation that was resent
     EXPIRED = "expired"
     REVOKED = "revoked"
     USED = "used"
     ALREADY_MEMBER = "already_member"  # of this organisation
     MEMBER_ELSEWHERE = "member_elsewhere"
     ACCOUNT_DISABLED = "account_disabled"
+    OPERATOR = "operator"  # a staff or superuser account of emassess itself
 
 
 @dataclass
@@ -143,6 +148,8 @@ def invitation_from_token(*, token: str, now: datetime.datetime | None = None) -
     )
     if invitation is None:
         raise InvitationUnavailable(Unavailable.INVALID)
+    if payload.get("version") != invitation.link_version:
+        raise InvitationUnavailable(Unavailable.REPLACED, invitation)
     reason = _unavailable_reason(invitation, now)
     if reason is not None:
         raise InvitationUnavailable(reason, invitation)
@@ -169,18 +176,27 @@ def _account_problem(invitation: Invitation) -> Unavailable | None:
         if membership.organisation_id == invitation.organisation_id:
             return Unavailable.ALREADY_MEMBER
         return Unavailable.MEMBER_ELSEWHERE
+    if user.is_staff or user.is_superuser:
+        return Unavailable.OPERATOR
     if not user.is_active:
         # Switched off by a superuser in the admin: an org admin's link must not switch it back on.
         return Unavailable.ACCOUNT_DISABLED
     return None
 
 
+def invitation_existing_account(*, invitation: Invitation) -> User | None:
+    """The account that already has the invited address (and no organisation yet), if any: its
+    owner accepts by logging in with their own password, not by choosing a new one."""
+    return User.objects.filter(email__iexact=invitation.email).first()
+
+
 def invitation_accept(
-    *, invitation: Invitation, full_name: str, password: str, now: datetime.datetime | None = None
+    *, invitation: Invitation, full_name: str = "", password: str = "", now: datetime.datetime | None = None
 ) -> User:
     """Turn the invitation into a person who can log in, exactly once however many times the link is
-    used at the same moment. A user with the address but no organisation yet is attached and given
-    the new password: getting the link proves they own the address."""
+    used at the same moment. A new person is created with the name and password they chose; an
+    account that already exists (the caller has checked its own password) is attached as it is,
+    its name and password untouched."""
     now = now or timezone.now()
     with transaction.atomic():
         # The claim comes first, so a second click waits here and then finds nothing to claim.
@@ -193,13 +209,9 @@ def invitation_accept(
         reason = _account_problem(invitation)
         if reason is not None:
             raise InvitationUnavailable(reason, invitation)  # leaving the block undoes the claim
-        user = User.objects.filter(email__iexact=invitation.email).first()
+        user = invitation_existing_account(invitation=invitation)
         if user is None:
             user = User.objects.create_user(email=invitation.email, password=password, full_name=full_name.strip())
-        else:
-            user.full_name = full_name.strip()
-            user.set_password(password)
-            user.save(update_fields=["full_name", "password"])
         team = (
             invitation.team
             if invitation.team and invitation.team.organisation_id == invitation.organisation_id
@@ -281,6 +293,7 @@ def people_import_context(
     return csv_import.ImportContext(
         member_emails=member_emails(organisation=organisation),
         invited_emails=open_invitation_emails(organisation=organisation),
+        operator_emails=operator_emails(),
         teams=team_names(organisation=organisation),
         today=today or timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.timezone)),
     )

@@ -22,6 +22,7 @@ from emassess.orgs.forms import (
     AcceptInvitationForm,
     ImportConfirmForm,
     ImportUploadForm,
+    InvitationLoginForm,
     InviteForm,
     OrganisationSettingsForm,
     PersonForm,
@@ -200,20 +201,31 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         invitation = services.invitation_from_token(token=token)
     except services.InvitationUnavailable as unavailable:
         return _invitation_unavailable(request, unavailable)
-    form = AcceptInvitationForm(_posted(request), invitation=invitation)
+    # Someone who already has an account proves it is theirs with its own password; getting the
+    # link only proves they read the mailbox, which must not be enough to take an account over.
+    existing = services.invitation_existing_account(invitation=invitation)
+    form: AcceptInvitationForm | InvitationLoginForm
+    if existing is not None:
+        form = InvitationLoginForm(request, data=_posted(request), invitation=invitation)
+    else:
+        form = AcceptInvitationForm(_posted(request), invitation=invitation)
     if request.method == "POST" and form.is_valid():
         try:
-            user = services.invitation_accept(
-                invitation=invitation,
-                full_name=form.cleaned_data["full_name"],
-                password=form.cleaned_data["password1"],
-            )
+            if isinstance(form, AcceptInvitationForm):
+                user = services.invitation_accept(
+                    invitation=invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+            else:
+                user = services.invitation_accept(invitation=invitation)
         except services.InvitationUnavailable as unavailable:
             return _invitation_unavailable(request, unavailable)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, f"Welcome to {invitation.organisation.name}, {user.get_short_name()}.")
         return redirect("home")
-    return render(request, "orgs/invitation_accept.html", {"form": form, "invitation": invitation})
+    context = {"form": form, "invitation": invitation, "existing_account": existing is not None}
+    return render(request, "orgs/invitation_accept.html", context)
 
 
 UNAVAILABLE_STATUS = {
@@ -221,6 +233,7 @@ UNAVAILABLE_STATUS = {
     services.Unavailable.ALREADY_MEMBER: 409,
     services.Unavailable.MEMBER_ELSEWHERE: 409,
     services.Unavailable.ACCOUNT_DISABLED: 409,
+    services.Unavailable.OPERATOR: 409,
 }
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -18,7 +19,7 @@ from django.utils import timezone
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
 from emassess.orgs.audit import audit_record
-from emassess.orgs.models import AuditEvent, Invitation, Membership
+from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation
 from emassess.orgs.selectors import ERASED_EMAIL_DOMAIN
 from emassess.reminders.models import Reminder
 from emassess.reviews.models import RoleReview
@@ -89,6 +90,29 @@ def personal_data(*, user: User) -> dict[str, Any]:
     return data
 
 
+def _scrub_audit_details(*, organisation: Organisation, names: list[str]) -> None:
+    """Replace the person's name and address wherever other people's audit events mention them
+    (a change of whom someone reports to names both). Read in Python: JSON text escapes accents,
+    so a database text search would miss "Tomás"."""
+    names = [name for name in names if name]
+    for event in AuditEvent.objects.filter(organisation=organisation).exclude(detail={}):
+        detail = _replaced(event.detail, names)
+        if detail != event.detail:
+            AuditEvent.objects.filter(pk=event.pk).update(detail=detail)
+
+
+def _replaced(value: Any, names: list[str]) -> Any:
+    if isinstance(value, str):
+        for name in names:
+            value = value.replace(name, ERASED_LABEL)
+        return value
+    if isinstance(value, dict):
+        return {key: _replaced(item, names) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_replaced(item, names) for item in value]
+    return value
+
+
 class CannotErase(Exception):
     """Only people who have left (deactivated) can be erased, and never oneself."""
 
@@ -120,6 +144,10 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
         subject=None, subject_label=ERASED_LABEL
     )
     AuditEvent.objects.filter(actor=membership.user).update(actor=None, actor_label=ERASED_LABEL)
+    _scrub_audit_details(organisation=membership.organisation, names=[email, membership.user.full_name])
+    # django-axes keeps every login, failed or not, with the address, the IP and the browser.
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        log.objects.filter(username__iexact=email).delete()
     organisation = membership.organisation
     membership.user.delete()  # and with it the membership
     audit_record(action=AuditEvent.Action.PERSON_ERASED, organisation=organisation, actor=by.user,

@@ -18,6 +18,7 @@ derived from its row, so mail systems see the two copies as one message.
 from __future__ import annotations
 
 import datetime
+import logging
 import smtplib
 import time
 import zoneinfo
@@ -53,21 +54,33 @@ CLAIM_BATCH = 5000
 RECORD_SENT_PATIENCE = datetime.timedelta(seconds=60)
 UNSUBSCRIBE_SALT = "emassess.reminders.unsubscribe"
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class DispatchReport:
     due: list[DueReminder] = field(default_factory=list)
     created: int = 0
     claimed: list[int] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)  # organisations whose due reminders could not be worked out
 
 
 def reminders_dispatch(*, now: datetime.datetime, dry_run: bool = False) -> DispatchReport:
     """Record what is due in every organisation (each in its own time zone) and claim what is
-    ready to send. With dry_run, only says what is due and writes nothing."""
+    ready to send. With dry_run, only says what is due and writes nothing.
+
+    One organisation whose reminders cannot be worked out (whatever its data holds) is logged and
+    named in the report; the others still get theirs."""
     report = DispatchReport()
     for organisation in Organisation.objects.all():
-        today = timezone.localtime(now, timezone=_zone(organisation)).date()
-        report.due += due_reminders(organisation=organisation, today=today)
+        try:
+            with transaction.atomic():  # a savepoint: a database error leaves the others' work usable
+                today = timezone.localtime(now, timezone=_zone(organisation)).date()
+                report.due += due_reminders(organisation=organisation, today=today)
+        except Exception:
+            logger.exception("Due reminders of organisation %s (%s) could not be worked out", organisation.pk,
+                             organisation.slug)  # fmt: skip
+            report.failed.append(organisation.slug)
     if dry_run:
         return report
     before = Reminder.objects.count()

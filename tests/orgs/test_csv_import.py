@@ -13,6 +13,7 @@ HEADER = "email,name,team,role,role_start_date\n"
 CONTEXT = ImportContext(
     member_emails=frozenset({"alice@acme.test"}),
     invited_emails=frozenset({"nina@acme.test"}),
+    operator_emails=frozenset({"sue@emassess.test"}),
     teams={"platform": "Platform", "payments": "Payments"},
     today=datetime.date(2026, 11, 21),
 )
@@ -66,6 +67,7 @@ def test_a_correct_file_gives_one_row_per_person():
         (",X,,report,", "email", "The email address is missing."),
         ("alice@ACME.test,Alice,,report,", "email", "already a member of the organisation"),
         ("nina@acme.test,Nina,,report,", "email", "already has an open invitation"),
+        ("Sue@emassess.test,Sue,,hr,", "email", "belongs to an emassess operator account"),
         ("x@example.com,,,report,", "name", "The name is missing."),
         (f"x@example.com,{'n' * 151},,report,", "name", "longer than 150 characters"),
         (f"x@example.com,X,{'t' * 121},report,", "team", "longer than 120 characters"),

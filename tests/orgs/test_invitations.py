@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import time
 from unittest import mock
 
@@ -262,15 +263,52 @@ def test_a_rejected_password_says_why_and_keeps_the_name(client, invitation, pas
     assert invitation.accepted_at is None
 
 
-def test_an_existing_account_without_an_organisation_is_attached_and_gets_the_new_password(client, cast, invitation):
+def test_an_existing_account_joins_with_its_own_password_and_keeps_it(client, cast, invitation):
     existing = factories.UserFactory(email="nina@acme.test", full_name="N. New")
-    response = accept(client, accept_url(invitation))
-    assert response.status_code == 302
+    url = accept_url(invitation)
+    page = client.get(url).content.decode()
+    assert "You already have an emassess account with" in page
+    assert 'name="password1"' not in page  # no new password to choose: the account has one
+
+    # The link alone (a new password, as a new person would choose) takes nothing over.
+    refused = accept(client, url, password=STRONG)
+    assert refused.status_code == 200
+    assert "That is not the password of this account" in refused.content.decode()
     existing.refresh_from_db()
-    assert existing.check_password(STRONG)
-    assert existing.full_name == "Nina Newton"
+    assert not Membership.objects.filter(user=existing).exists()
+
+    joined = client.post(url, {"password": factories.PASSWORD})
+    assert joined.status_code == 302
+    existing.refresh_from_db()
+    assert existing.check_password(factories.PASSWORD)
+    assert existing.full_name == "N. New"
     assert existing.membership.organisation == cast.acme
     assert User.objects.filter(email__iexact="nina@acme.test").count() == 1
+
+
+@pytest.mark.parametrize("flag", ["is_staff", "is_superuser"])
+def test_operators_cannot_be_invited_nor_accept_an_old_invitation(client, cast, invitation, flag):
+    factories.UserFactory(email="nina@acme.test", **{flag: True})
+    response = client.get(accept_url(invitation))
+    assert response.status_code == 409
+    assert "This is an operator account" in response.content.decode()
+    assert client.post(accept_url(invitation), {"password": factories.PASSWORD}).status_code == 409
+
+    client.force_login(cast.adam.user)
+    form = client.post(reverse("people_invite"), {"email": "NINA@acme.test", "full_name": "Nina", "role": "hr"})
+    assert "belongs to an emassess operator account" in form.content.decode()
+
+
+def test_resending_replaces_the_earlier_link(client, cast, invitation, mailoutbox, django_capture_on_commit_callbacks):
+    old_url = accept_url(invitation)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.invitation_resend(invitation=invitation)
+    new_url = re.search(r"https?://\S+(/invitations/\S+/)", mailoutbox[-1].body)[1]
+    response = client.get(old_url)
+    assert response.status_code == 410
+    assert "A newer invitation link was sent" in response.content.decode()
+    assert accept(client, old_url).status_code == 410
+    assert accept(client, new_url).status_code == 302
 
 
 def test_someone_who_belongs_to_another_organisation_is_told_and_refused(client, cast):
@@ -339,8 +377,8 @@ def test_resend_gives_an_expired_invitation_a_new_week_and_a_new_email(
     client, cast, invitation, mailoutbox, django_capture_on_commit_callbacks
 ):
     later = invitation.expires_at + datetime.timedelta(days=3)
-    client.force_login(cast.adam.user)
     with mock.patch("django.utils.timezone.now", return_value=later):
+        client.force_login(cast.adam.user)  # a session from ten days ago would have ended, idle
         assert "Expired</span>" in client.get(reverse("people")).content.decode()
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(reverse("invitation_resend", args=[invitation.pk]), follow=True)

@@ -49,7 +49,7 @@ def test_an_admin_changes_the_settings(adam_client, cast):
         ("anonymity_threshold", "", "This field is required."),
         ("timezone", "Mars/Olympus_Mons", "Select a valid choice."),
         ("cadence_months", "5", "Select a valid choice."),
-        ("nudge_after_days", "0", "Ensure this value is greater than or equal to 1."),
+        ("nudge_after_days", "0", "The reminder comes at least 1 day after the cycle opens."),
         ("nudge_after_days", "soon", "Enter a whole number."),
     ],
 )

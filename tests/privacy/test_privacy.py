@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.urls import reverse
 
 from emassess.accounts.models import User
@@ -101,3 +102,31 @@ def test_the_erased_are_sent_nothing_more(cast, leaver):
     reminders_dispatch(now=at("2026-10-20"))
     assert not Reminder.objects.filter(email__endswith="@erased.invalid").exists()
 
+
+def test_erasing_leaves_no_trace_in_other_peoples_audit_entries_nor_in_the_login_records(client, cast, leaver):
+    User.objects.filter(pk=leaver.user_id).update(full_name="Lee Tomás Ng")
+    leaver.refresh_from_db()
+    # While Lee still worked here: Bob was moved to report to Lee (an audited change naming Lee),
+    # and Lee logged in once and mistyped a password once (django-axes keeps both).
+    User.objects.filter(pk=leaver.user_id).update(is_active=True)
+    client.post(reverse("login"), {"username": "lee@acme.test", "password": factories.PASSWORD})
+    client.logout()
+    client.post(reverse("login"), {"username": "lee@acme.test", "password": "not the password"})
+    User.objects.filter(pk=leaver.user_id).update(is_active=False)
+    client.force_login(cast.adam.user)
+    edit = {"role": "report", "team": cast.bob.team_id, "manager_role": "", "manager_role_started_on": ""}
+    client.post(reverse("person_edit", args=[cast.bob.pk]), edit | {"reports_to": leaver.pk})
+    assert "Lee Tomás Ng" in json.dumps(list(AuditEvent.objects.values("detail")), ensure_ascii=False)
+    assert AccessLog.objects.filter(username="lee@acme.test").exists()
+    assert AccessAttempt.objects.filter(username="lee@acme.test").exists()
+
+    client.post(reverse("person_erase", args=[leaver.pk]), {"confirm_email": "lee@acme.test"})
+
+    everything = json.dumps(list(AuditEvent.objects.values()), default=str, ensure_ascii=False)
+    assert "Lee Tomás Ng" not in everything and "lee@acme.test" not in everything
+    assert "Lee Tomás Ng" not in client.get(reverse("audit_log")).content.decode()
+    client.force_login(cast.bob.user)
+    bobs_data = client.get(reverse("my_data")).content.decode()
+    assert "Lee Tomás Ng" not in bobs_data and "erased person" in bobs_data
+    for log in (AccessAttempt, AccessFailureLog, AccessLog):
+        assert not log.objects.filter(username__iexact="lee@acme.test").exists()

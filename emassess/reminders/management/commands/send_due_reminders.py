@@ -26,10 +26,14 @@ class Command(BaseCommand):
                 raise CommandError(f"--date must look like 2026-12-01, not {date!r}.") from error
             now = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
         report = reminders_dispatch(now=now, dry_run=dry_run)
+        for slug in report.failed:
+            self.stderr.write(f"Could not work out the due reminders of organisation {slug!r}: see the log above.")
         if dry_run:
             for due in report.due:
                 self.stdout.write(f"due  {due.kind:<12} {due.period:<8} {due.email}")
             self.stdout.write(f"{len(report.due)} reminder(s) due; dry run: nothing recorded or sent.")
+            if report.failed:
+                raise CommandError(f"{len(report.failed)} organisation(s) failed.")
             return
         counts: dict[str, int] = {}
         for reminder_id in report.claimed:
@@ -40,3 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(line + (f"  ({result.detail})" if result.detail else ""))
         summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "nothing to send"
         self.stdout.write(self.style.SUCCESS(f"{report.created} new reminder(s) recorded; {summary}."))
+        if report.failed:
+            raise CommandError(f"{len(report.failed)} organisation(s) failed; every other one was dispatched.")
