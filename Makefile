@@ -34,6 +34,7 @@ setup: install
 	$(PY) manage.py load_questionnaire
 	$(PY) manage.py install_schedules
 	$(PY) manage.py load_demo
+	$(PY) manage.py release_figures --all
 	$(PY) manage.py send_due_reminders
 
 ## Start the app on the embedded defaults (SQLite, eager Celery, email to var/outbox).

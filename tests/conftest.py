@@ -29,12 +29,13 @@ from emassess.assessments.questionnaire import (
 )
 from emassess.assessments.services import assessment_start, assessment_submit
 from emassess.celery import app as celery_app
+from emassess.dashboards.releases import figures_release_due
 from emassess.framework.loading import load_framework, read_content
 from emassess.orgs import services as org_services
 from emassess.orgs.cycles import parse_quarter
 from emassess.orgs.models import Invitation, Membership, Organisation
 from tests import factories
-from tests.helpers import posted_answers_to
+from tests.helpers import TODAY, posted_answers_to
 
 
 @pytest.fixture(autouse=True)
@@ -107,6 +108,19 @@ def submit_on(version):
         draft.save()
         moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
         return assessment_submit(assessment=draft, now=moment)
+
+    return make
+
+
+@pytest.fixture
+def release(db):
+    """release(): release every quarter's figures due by noon UTC of TODAY (or the day given), as
+    `manage.py release_figures --all` does. Returns the releases made."""
+
+    def make(day: datetime.date = TODAY):
+        return figures_release_due(
+            now=datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC), every_quarter=True
+        )
 
     return make
 

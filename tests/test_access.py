@@ -58,6 +58,23 @@ EXPECTED = {
     },
     "team_dashboard": ACME_HR_ONLY,
     "team_export": ACME_HR_ONLY,
+    # Each organisation's HR sees its own list; a list that does not exist is a 404 for them.
+    "follow_up (overdue)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    "follow_up (never-assessed)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    "follow_up (one-year-reviews)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    "follow_up (no-such-list)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 404, "other_org_hr": 404, "org_admin": 404, "superuser": 403,
+    },
     "shared_result": ACME_HR_ONLY,
     "assessment_share": MANAGERS_ONLY_OWN | {"manager": 302},
     "reminder_outbox": {
@@ -100,6 +117,8 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
     """(method, url, data) of a page, making Alice's assessments where the page needs them."""
     if page in ("team_dashboard", "team_export"):
         return "get", reverse(page, args=[cast.alice.team.pk]), {}
+    if page.startswith("follow_up"):
+        return "get", reverse("follow_up", args=[page.split("(")[1].rstrip(")")]), {}
     if page in ("shared_result", "assessment_share"):
         result = _submitted(cast, version)
         if page == "assessment_share":

@@ -7,7 +7,7 @@ import uuid
 
 from django.db import models
 
-from emassess.orgs.models import Membership
+from emassess.orgs.models import Membership, Team
 
 
 class Questionnaire(models.Model):
@@ -80,6 +80,9 @@ class Assessment(models.Model):
     tlm_statements = models.PositiveSmallIntegerField(null=True, blank=True)
     tlm_may_fit = models.BooleanField(null=True, blank=True)
     judgement = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The team the manager was in when they submitted: released figures count the result there,
+    # whatever moves happen afterwards.
+    team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The manager's choice to let HR read this one result (organisations may also allow HR all of them).
     shared_with_hr = models.BooleanField(default=False)
 

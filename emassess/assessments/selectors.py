@@ -48,17 +48,15 @@ def submitted_list(*, manager: Membership) -> QuerySet[Assessment]:
     return manager.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at")
 
 
-def previous_submitted(*, assessment: Assessment) -> Assessment | None:
-    """The manager's submitted assessment just before this one."""
-    return (
-        Assessment.objects.filter(
-            manager_id=assessment.manager_id,
-            status=Assessment.Status.SUBMITTED,
-            submitted_at__lt=assessment.submitted_at,
-        )
-        .order_by("-submitted_at")
-        .first()
+def previous_submitted(*, assessment: Assessment, shared_only: bool = False) -> Assessment | None:
+    """The manager's submitted assessment just before this one; with shared_only, the one before it
+    that they also shared with HR."""
+    earlier = Assessment.objects.filter(
+        manager_id=assessment.manager_id, status=Assessment.Status.SUBMITTED, submitted_at__lt=assessment.submitted_at
     )
+    if shared_only:
+        earlier = earlier.filter(shared_with_hr=True)
+    return earlier.order_by("-submitted_at").first()
 
 
 @dataclass(frozen=True)
@@ -97,9 +95,13 @@ class ResultPage:
     comparison: engine.Comparison | None
 
 
-def result_page(*, assessment: Assessment) -> ResultPage:
+def result_page(*, assessment: Assessment, shared_only: bool = False) -> ResultPage:
     """Everything the result page shows, from the stored outcome and the version it answered:
-    an old result renders as it was, whatever has changed since."""
+    an old result renders as it was, whatever has changed since.
+
+    With shared_only (HR reading a result its manager shared), the changes since last time compare
+    only with a result the manager also shared: a change is a difference, and it would give away
+    an earlier result they kept to themselves."""
     outcome = assessment.outcome
     if outcome is None:
         raise Http404("This result keeps only its numbers.")  # an erased person's (emassess.privacy)
@@ -110,7 +112,7 @@ def result_page(*, assessment: Assessment) -> ResultPage:
         WeekRow(area_names.get(area, area), share, closest["profile"].get(area, 0))
         for area, share in outcome["allocation"].items()
     ]
-    previous = previous_submitted(assessment=assessment)
+    previous = previous_submitted(assessment=assessment, shared_only=shared_only)
     comparison = engine.compare(previous.outcome, outcome) if previous and previous.outcome else None
     fit_deltas = {change.slug: change.delta for change in comparison.archetypes} if comparison else {}
     risk_deltas = {change.slug: change.delta for change in comparison.anti_patterns} if comparison else {}

@@ -107,6 +107,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
             tlm_statements=outcome.tlm.resonating,
             tlm_may_fit=outcome.tlm.may_fit,
             judgement=outcome.judgement,
+            team_id=assessment.manager.team_id,
             updated_at=now,
         )
         if claimed == 1:

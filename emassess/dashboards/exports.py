@@ -46,7 +46,8 @@ def _rows(page: Overview | TeamPage) -> Iterable[list[object]]:
         yield from _share_rows("anti-pattern prevalence (watch or high)", anti_pattern.name, value)
     for anti_pattern, value in a.high:
         yield from _share_rows("anti-pattern prevalence (high)", anti_pattern.name, value)
-    for row in getattr(page, "heatmap", []):
+    heatmap = page.heatmap.rows if isinstance(page, Overview) else []
+    for row in heatmap:
         for anti_pattern, value in zip(page.anti_patterns, row.cells, strict=True):
             yield from _share_rows("heatmap (watch or high)", f"{row.team.name} / {anti_pattern.name}", value)
     for point in a.trends:

@@ -1,23 +1,25 @@
-"""What HR and org admins see: completion, archetype mix, TLM fit, anti-pattern prevalence and
-trends, aggregated in the database from the scores stored on submit.
+"""What HR and org admins see: completion and the follow-up lists, live; and the result figures
+(archetype mix, TLM fit, anti-pattern prevalence, the heatmap and trends) as released into the
+roll-up (emassess.dashboards.releases), never live.
 
-Every query here is a fixed number of GROUP BY queries, whatever the size of the organisation.
-Any aggregate over fewer people than the organisation's anonymity threshold is returned as
-suppressed (`Share.suppressed`), never as a number; the pages and the exports show
-"not enough responses" instead.
+Every read here is a fixed number of queries, whatever the size of the organisation. A withheld
+figure is returned as suppressed (`Share.suppressed`), never as a number; the pages and the
+exports show "not enough responses" instead.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
-from emassess.assessments.models import Assessment, RiskScore
+from emassess.assessments.models import Assessment
 from emassess.assessments.selectors import submitted_in_cycle
+from emassess.dashboards.models import Release, ReleasedGroup
+from emassess.dashboards.releases import hidden_flags, is_stale, shared_counts
 from emassess.framework.models import AntiPattern, Archetype
 from emassess.orgs.cycles import Cycle, cycle_containing, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
@@ -26,7 +28,6 @@ from emassess.orgs.selectors import eligible_managers, role_anniversary
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-FLAGGED_BANDS = (RiskScore.Band.WATCH, RiskScore.Band.HIGH)
 TREND_QUARTERS = 8
 ONE_YEAR_REVIEW_WINDOW = datetime.timedelta(days=30)
 SUBMITTED = Assessment.Status.SUBMITTED
@@ -47,12 +48,6 @@ class Share:
         if self.suppressed or not self.total:
             return None
         return round(100 * self.count / self.total)
-
-
-def share(count: int, total: int, threshold: int) -> Share:
-    if total < threshold:
-        return Share(0, 0, True)
-    return Share(count, total, False)
 
 
 @dataclass(frozen=True)
@@ -94,7 +89,14 @@ class TrendPoint:
 
 
 @dataclass(frozen=True)
+class Heatmap:
+    teams: Page  # the page of teams shown, for the pager
+    rows: list[HeatmapRow]
+
+
+@dataclass(frozen=True)
 class Aggregates:
+    release: Release | None  # what the figures of the chosen quarter come from
     responses: int
     suppressed: bool
     archetype_mix: list[tuple[Named, Share]]
@@ -111,7 +113,7 @@ class Overview:
     completion: Completion
     anti_patterns: list[Named]
     aggregates: Aggregates
-    heatmap: list[HeatmapRow] = field(default_factory=list)
+    heatmap: Heatmap
 
 
 def _names(model) -> list[Named]:
@@ -154,100 +156,129 @@ def completion(
     )
 
 
-def results_in(*, organisation: Organisation, quarters: list[str], team: Team | None = None) -> QuerySet[Assessment]:
-    """Each manager's latest submitted result of each quarter (a second submission in a quarter
-    replaces the first)."""
-    newer_same_quarter = Assessment.objects.filter(
-        manager=OuterRef("manager"),
-        period=OuterRef("period"),
-        status=SUBMITTED,
-        submitted_at__gt=OuterRef("submitted_at"),
-    )
-    results = Assessment.objects.filter(manager__organisation=organisation, status=SUBMITTED, period__in=quarters)
+@dataclass(frozen=True)
+class QuarterFigures:
+    """One quarter's released figures for one group (the organisation, or a team)."""
+
+    quarter: str
+    release: Release | None  # None: nothing released for the quarter (yet)
+    responses: int
+    hidden: bool
+    counts: dict[str, int]
+
+    def share(self, measure: str) -> Share:
+        if self.release is None or self.hidden:
+            return Share(0, 0, True)
+        return Share(self.counts.get(measure, 0), self.responses, False)
+
+
+def latest_releases(*, organisation: Organisation, quarters: list[str]) -> dict[str, Release]:
+    """Each quarter's latest release: what its figures are now."""
+    latest: dict[str, Release] = {}
+    for release in organisation.releases.filter(quarter__in=quarters).order_by("quarter", "-batch"):
+        latest.setdefault(release.quarter, release)
+    return latest
+
+
+def _fresh_hidden(*, organisation: Organisation, releases: list[Release]) -> dict[int, dict[int | None, bool]]:
+    """For each release whose `hidden` was worked out with another threshold or other shared results
+    than now (until the periodic task stores it again), the flags worked out afresh."""
+    shared = shared_counts(organisation=organisation, quarters={release.quarter for release in releases})
+    fresh: dict[int, dict[int | None, bool]] = {}
+    for release in releases:
+        if is_stale(release, organisation=organisation, shared=shared[release.quarter]):
+            responses: dict[int | None, int] = dict(release.groups.values_list("team_id", "responses"))
+            fresh[release.pk] = hidden_flags(
+                responses=responses, shared=shared[release.quarter], threshold=organisation.anonymity_threshold
+            )
+    return fresh
+
+
+def released_figures(
+    *, organisation: Organisation, quarters: list[str], team: Team | None = None
+) -> dict[str, QuarterFigures]:
+    """The released figures of the organisation (or of one team, from final releases only) for
+    each quarter. A fixed number of queries, whatever the size of the organisation."""
+    releases = latest_releases(organisation=organisation, quarters=quarters)
     if team is not None:
-        # Spelled as the team's manager ids, so the database reads them by manager rather than
-        # scanning every result of those quarters across the organisation.
-        results = results.filter(manager__in=team.memberships.values("pk"))
-    return results.filter(~Exists(newer_same_quarter))
+        releases = {quarter: release for quarter, release in releases.items() if release.final}
+    fresh = _fresh_hidden(organisation=organisation, releases=list(releases.values()))
+    groups = {
+        group.release_id: group
+        for group in ReleasedGroup.objects.filter(release__in=releases.values(), team=team).prefetch_related("figures")
+    }
+    figures = {}
+    for quarter in quarters:
+        release = releases.get(quarter)
+        group = groups.get(release.pk) if release is not None else None
+        if release is None or group is None:
+            figures[quarter] = QuarterFigures(quarter, release, 0, True, {})
+            continue
+        hidden = fresh[release.pk][group.team_id] if release.pk in fresh else group.hidden
+        counts = {figure.measure: figure.count for figure in group.figures.all()}
+        figures[quarter] = QuarterFigures(quarter, release, group.responses, hidden, counts)
+    return figures
 
 
 def aggregates(
     *, organisation: Organisation, quarter: Cycle, anti_patterns: list[Named], team: Team | None = None
 ) -> Aggregates:
-    threshold = organisation.anonymity_threshold
     quarters = [q.label for q in quarters_up_to(quarter, TREND_QUARTERS)]
-    results = results_in(organisation=organisation, quarters=quarters, team=team)
-
-    # Per quarter: responses, TLM fit, closest archetypes (one query).
-    by_quarter: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    tlm_by_quarter: dict[str, int] = defaultdict(int)
-    for row in results.values("period", "closest_archetype").annotate(
-        n=Count("id"), tlm=Count("id", filter=Q(tlm_may_fit=True))
-    ):
-        by_quarter[row["period"]][row["closest_archetype"]] += row["n"]
-        tlm_by_quarter[row["period"]] += row["tlm"]
-
-    # Per quarter and anti-pattern: how many in watch or high, and in high (one query).
-    flagged: dict[tuple[str, str], int] = defaultdict(int)
-    high: dict[tuple[str, str], int] = defaultdict(int)
-    for risk_row in (
-        RiskScore.objects.filter(assessment__in=results)
-        .values("assessment__period", "anti_pattern")
-        .annotate(
-            flagged=Count("id", filter=Q(band__in=FLAGGED_BANDS)),
-            high=Count("id", filter=Q(band=RiskScore.Band.HIGH)),
-        )
-    ):
-        key = (risk_row["assessment__period"], risk_row["anti_pattern"])
-        flagged[key] = risk_row["flagged"]
-        high[key] = risk_row["high"]
-
-    def total(label: str) -> int:
-        return sum(by_quarter[label].values())
-
-    this = quarter.label
-    responses = total(this)
-    archetypes = _names(Archetype)
+    figures = released_figures(organisation=organisation, quarters=quarters, team=team)
+    this = figures[quarter.label]
     return Aggregates(
-        responses=responses,
-        suppressed=responses < threshold,
-        archetype_mix=[(a, share(by_quarter[this][a.slug], responses, threshold)) for a in archetypes],
-        tlm_fit=share(tlm_by_quarter[this], responses, threshold),
-        flagged=[(a, share(flagged[(this, a.slug)], responses, threshold)) for a in anti_patterns],
-        high=[(a, share(high[(this, a.slug)], responses, threshold)) for a in anti_patterns],
+        release=this.release,
+        responses=this.responses,
+        suppressed=this.share("responses").suppressed,
+        archetype_mix=[(a, this.share(f"archetype:{a.slug}")) for a in _names(Archetype)],
+        tlm_fit=this.share("tlm_fit"),
+        flagged=[(a, this.share(f"flagged:{a.slug}")) for a in anti_patterns],
+        high=[(a, this.share(f"high:{a.slug}")) for a in anti_patterns],
         trends=[
             TrendPoint(
                 quarter=label,
-                responses=total(label),
-                tlm_fit=share(tlm_by_quarter[label], total(label), threshold),
-                flagged=[share(flagged[(label, a.slug)], total(label), threshold) for a in anti_patterns],
+                responses=figures[label].responses,
+                tlm_fit=figures[label].share("tlm_fit"),
+                flagged=[figures[label].share(f"flagged:{a.slug}") for a in anti_patterns],
             )
             for label in quarters
         ],
     )
 
 
-def heatmap(*, organisation: Organisation, quarter: Cycle, anti_patterns: list[Named]) -> list[HeatmapRow]:
-    """Team x anti-pattern: the share of each team's managers in watch or high (two queries)."""
-    threshold = organisation.anonymity_threshold
-    results = results_in(organisation=organisation, quarters=[quarter.label])
-    totals: dict[int, int] = defaultdict(int)
-    flagged: dict[tuple[int, str], int] = defaultdict(int)
-    for row in (
-        RiskScore.objects.filter(assessment__in=results)
-        .values("assessment__manager__team", "anti_pattern")
-        .annotate(n=Count("id"), flagged=Count("id", filter=Q(band__in=FLAGGED_BANDS)))
-    ):
-        team_id = row["assessment__manager__team"]
-        totals[team_id] = max(totals[team_id], row["n"])
-        flagged[(team_id, row["anti_pattern"])] = row["flagged"]
-    return [
-        HeatmapRow(team, [share(flagged[(team.pk, a.slug)], totals[team.pk], threshold) for a in anti_patterns])
-        for team in organisation.teams.order_by("name")
-    ]
+HEATMAP_PAGE_SIZE = 25
 
 
-def organisation_overview(*, organisation: Organisation, quarter: Cycle, today: datetime.date) -> Overview:
+def heatmap(
+    *, organisation: Organisation, quarter: Cycle, anti_patterns: list[Named], page: int | str | None = 1
+) -> Heatmap:
+    """Team x anti-pattern from the quarter's final release: the share of each team's managers in
+    watch or high, a page of teams at a time (in name order), whatever the number of teams."""
+    teams = Paginator(organisation.teams.order_by("name"), HEATMAP_PAGE_SIZE).get_page(page)
+    release = latest_releases(organisation=organisation, quarters=[quarter.label]).get(quarter.label)
+    if release is None or not release.final:
+        return Heatmap(teams, [HeatmapRow(team, [Share(0, 0, True) for _ in anti_patterns]) for team in teams])
+    fresh = _fresh_hidden(organisation=organisation, releases=[release]).get(release.pk)
+    groups = {
+        group.team_id: group
+        for group in ReleasedGroup.objects.filter(release=release, team__in=list(teams)).prefetch_related("figures")
+    }
+    rows = []
+    for team in teams:
+        group = groups.get(team.pk)
+        if group is None:
+            rows.append(HeatmapRow(team, [Share(0, 0, True) for _ in anti_patterns]))
+            continue
+        counts = {figure.measure: figure.count for figure in group.figures.all()}
+        hidden = fresh[team.pk] if fresh is not None else group.hidden
+        figures = QuarterFigures(quarter.label, release, group.responses, hidden, counts)
+        rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns]))
+    return Heatmap(teams, rows)
+
+
+def organisation_overview(
+    *, organisation: Organisation, quarter: Cycle, today: datetime.date, heatmap_page: int | str | None = 1
+) -> Overview:
     anti_patterns = _names(AntiPattern)
     cycle = cycle_containing(quarter.start, organisation.cadence_months)
     return Overview(
@@ -256,7 +287,7 @@ def organisation_overview(*, organisation: Organisation, quarter: Cycle, today: 
         completion=completion(organisation=organisation, cycle=cycle, today=today),
         anti_patterns=anti_patterns,
         aggregates=aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns),
-        heatmap=heatmap(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns),
+        heatmap=heatmap(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, page=heatmap_page),
     )
 
 
@@ -317,30 +348,52 @@ def team_page(*, team: Team, quarter: Cycle, today: datetime.date) -> TeamPage:
     )
 
 
+FOLLOW_UP_PREVIEW = 10  # names shown on the overview; the rest are a page away
+
+
+@dataclass(frozen=True)
+class FollowUpList:
+    count: int
+    first: list  # the first FOLLOW_UP_PREVIEW entries
+
+
 @dataclass(frozen=True)
 class FollowUps:
     current: Cycle
     previous: Cycle
-    overdue: list[Membership]  # missed the last cycle and have not done this one either
-    one_year_reviews: list[tuple[Membership, datetime.date]]  # due in the next 30 days
-    never_assessed: list[Membership]
+    overdue: FollowUpList  # missed the last cycle and have not done this one either
+    one_year_reviews: FollowUpList  # (manager, date) due in the next 30 days
+    never_assessed: FollowUpList
 
 
-def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps:
-    """The lists HR acts on (three queries)."""
+def overdue_list(*, organisation: Organisation, today: datetime.date) -> QuerySet[Membership]:
+    """Managers who missed the last cycle and have not done this one either."""
     current = cycle_containing(today, organisation.cadence_months)
     previous = shift(current, -1, organisation.cadence_months)
     last_start, _ = previous.bounds(organisation.timezone)
     submitted_since_last = Assessment.objects.filter(
         manager=OuterRef("pk"), status=SUBMITTED, submitted_at__gte=last_start
     )
-    people = ("user", "team")
-    overdue = list(
+    return (
         eligible_managers(organisation=organisation, cycle=previous)
         .filter(~Exists(submitted_since_last))
-        .select_related(*people)
-        .order_by("team__name", "user__full_name")
+        .select_related("user", "team")
+        .order_by("team__name", "user__full_name", "pk")
     )
+
+
+def never_assessed_list(*, organisation: Organisation, today: datetime.date) -> QuerySet[Membership]:
+    current = cycle_containing(today, organisation.cadence_months)
+    return (
+        eligible_managers(organisation=organisation, cycle=current)
+        .filter(~Exists(Assessment.objects.filter(manager=OuterRef("pk"), status=SUBMITTED)))
+        .select_related("user", "team")
+        .order_by("team__name", "user__full_name", "pk")
+    )
+
+
+def one_year_review_list(*, organisation: Organisation, today: datetime.date) -> list[tuple[Membership, datetime.date]]:
+    """(manager, anniversary) of the one-year reviews due in the next 30 days, soonest first."""
     # One year after a role began (seed 004: give it a year). The database narrows the candidates
     # by date with a day to spare either side; the exact anniversary (29 February!) is Python's.
     window_end = today + ONE_YEAR_REVIEW_WINDOW
@@ -349,17 +402,25 @@ def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps
         user__is_active=True,
         manager_role_started_on__gte=today - datetime.timedelta(days=367),
         manager_role_started_on__lte=window_end - datetime.timedelta(days=364),
-    ).select_related(*people)
+    ).select_related("user", "team")
     anniversaries = [
         (manager, role_anniversary(manager.manager_role_started_on))
         for manager in candidates
         if manager.manager_role_started_on is not None
     ]
-    one_year = sorted(((m, day) for m, day in anniversaries if today <= day <= window_end), key=lambda pair: pair[1])
-    never = list(
-        eligible_managers(organisation=organisation, cycle=current)
-        .filter(~Exists(Assessment.objects.filter(manager=OuterRef("pk"), status=SUBMITTED)))
-        .select_related(*people)
-        .order_by("team__name", "user__full_name")
+    return sorted(((m, day) for m, day in anniversaries if today <= day <= window_end), key=lambda pair: pair[1])
+
+
+def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps:
+    """The lists HR acts on, as counts and their first names (five queries)."""
+    current = cycle_containing(today, organisation.cadence_months)
+    overdue = overdue_list(organisation=organisation, today=today)
+    never = never_assessed_list(organisation=organisation, today=today)
+    reviews = one_year_review_list(organisation=organisation, today=today)
+    return FollowUps(
+        current=current,
+        previous=shift(current, -1, organisation.cadence_months),
+        overdue=FollowUpList(overdue.count(), list(overdue[:FOLLOW_UP_PREVIEW])),
+        one_year_reviews=FollowUpList(len(reviews), reviews[:FOLLOW_UP_PREVIEW]),
+        never_assessed=FollowUpList(never.count(), list(never[:FOLLOW_UP_PREVIEW])),
     )
-    return FollowUps(current, previous, overdue, one_year, never)

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from emassess.assessments.selectors import result_page
 from emassess.dashboards.charts import prevalence_trend
-from emassess.dashboards.selectors import ONE_YEAR_REVIEW_WINDOW, follow_ups, organisation_overview, team_page
+from emassess.dashboards.selectors import (
+    ONE_YEAR_REVIEW_WINDOW,
+    follow_ups,
+    never_assessed_list,
+    one_year_review_list,
+    organisation_overview,
+    overdue_list,
+    team_page,
+)
 from emassess.dashboards.services import dashboard_export, result_open_for_hr
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
@@ -19,6 +30,7 @@ from emassess.orgs.models import Membership
 hr_only = role_required(Membership.Role.HR, Membership.Role.ORG_ADMIN)
 # No figures can be older than the product; the trends also reach two years back from a quarter.
 EARLIEST_YEAR = 2000
+FOLLOW_UP_PAGE_SIZE = 50
 
 
 def _chosen_quarter(request: HttpRequest, current: Cycle) -> Cycle:
@@ -51,7 +63,9 @@ def overview(request: MemberRequest) -> HttpResponse:
     today = organisation.today()
     current = cycle_containing(today)
     quarter = _chosen_quarter(request, current)
-    page = organisation_overview(organisation=organisation, quarter=quarter, today=today)
+    page = organisation_overview(
+        organisation=organisation, quarter=quarter, today=today, heatmap_page=request.GET.get("teams_page")
+    )
     context = {
         "page": page,
         "trend_chart": prevalence_trend(page.anti_patterns, page.aggregates.trends),
@@ -91,7 +105,9 @@ def overview_export(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
-    page = organisation_overview(organisation=organisation, quarter=quarter, today=today)
+    page = organisation_overview(
+        organisation=organisation, quarter=quarter, today=today, heatmap_page=request.GET.get("teams_page")
+    )
     content = dashboard_export(page=page, organisation=organisation, label="organisation overview", by=request.user)
     return _csv_response(content, f"emassess-{organisation.slug}-{quarter.label}.csv")
 
@@ -111,4 +127,32 @@ def team_export(request: MemberRequest, pk: int) -> HttpResponse:
 def shared_result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
     assessment = result_open_for_hr(organisation=request.membership.organisation, public_id=public_id,
                                     reader=request.user)  # fmt: skip
-    return render(request, "assessments/result.html", {"page": result_page(assessment=assessment), "read_only": True})
+    shared_only = not request.membership.organisation.hr_sees_individual_results
+    page = result_page(assessment=assessment, shared_only=shared_only)
+    return render(request, "assessments/result.html", {"page": page, "read_only": True})
+
+
+FOLLOW_UP_LISTS = {
+    "overdue": "Overdue reassessments",
+    "never-assessed": "Never assessed",
+    "one-year-reviews": "One-year reviews due",
+}
+
+
+@hr_only
+def follow_up(request: MemberRequest, kind: str) -> HttpResponse:
+    """One follow-up list in full, a page at a time."""
+    if kind not in FOLLOW_UP_LISTS:
+        raise Http404("No such list.")
+    organisation = request.membership.organisation
+    today = organisation.today()
+    entries: QuerySet[Membership] | list[tuple[Membership, datetime.date]]
+    if kind == "one-year-reviews":
+        entries = one_year_review_list(organisation=organisation, today=today)
+    elif kind == "overdue":
+        entries = overdue_list(organisation=organisation, today=today)
+    else:
+        entries = never_assessed_list(organisation=organisation, today=today)
+    page: Page = Paginator(entries, FOLLOW_UP_PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"kind": kind, "title": FOLLOW_UP_LISTS[kind], "page": page, "reviews": kind == "one-year-reviews"}
+    return render(request, "dashboards/follow_up.html", context)

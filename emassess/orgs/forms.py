@@ -214,7 +214,14 @@ class OrganisationSettingsForm(forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = ["cadence_months", "nudge_after_days", "timezone", "anonymity_threshold", "hr_sees_individual_results"]
+        fields = [
+            "cadence_months",
+            "nudge_after_days",
+            "timezone",
+            "anonymity_threshold",
+            "early_releases",
+            "hr_sees_individual_results",
+        ]
         labels = {"cadence_months": "Reassessment cadence", "nudge_after_days": "Days before the reminder"}
         help_texts = {
             "cadence_months": "How often managers are asked to assess themselves again.",
@@ -243,7 +250,8 @@ class OrganisationSettingsForm(forms.ModelForm):
         self.helper = _helper(
             Field("cadence_months", css_class="w-auto"), Field("nudge_after_days", css_class="w-auto"),
             Field("timezone", css_class="w-auto"),
-            Field("anonymity_threshold", css_class="w-auto"), Field("hr_sees_individual_results"),
+            Field("anonymity_threshold", css_class="w-auto"), Field("early_releases"),
+            Field("hr_sees_individual_results"),
         )  # fmt: skip
 
 

@@ -26,6 +26,15 @@ SCHEDULES = (
         minute="*/10",
         description="Records the reminders managers are due and queues the ones ready to send.",
     ),
+    # Every ten minutes as well: a quarter's figures go out within ten minutes of its close (or of
+    # an early batch becoming due), and a changed threshold or shared result is worked in as soon.
+    # The task lives in emassess.dashboards; the schedules stay in this one place.
+    Schedule(
+        name="Release figures",
+        task="dashboards.release_figures",
+        minute="*/10",
+        description="Releases the result figures that are due into the roll-up HR's dashboards read.",
+    ),
 )
 
 

@@ -15,16 +15,20 @@ def test_hr_opens_the_overview_drills_into_a_team_and_exports_csv(page, demo_sit
     log_in(page, demo_site, "hr@acme.test")
     expect(page).to_have_url(re.compile(r"/organisation/$"))
     expect(page.get_by_role("heading", name="Acme", exact=True)).to_be_visible()
-    expect(page.get_by_test_id("completion")).to_be_visible()
-    expect(page.get_by_test_id("archetype-mix")).to_be_visible()  # the demo has results this quarter
-    expect(page.get_by_test_id("trends").locator("tbody tr")).to_have_count(8)
-    expect(page.get_by_test_id("heatmap")).to_contain_text("not enough responses")  # small teams stay hidden
+    expect(page.get_by_test_id("completion")).to_be_visible()  # live: the demo has answers this quarter
+    # ...but this quarter's result figures are released only when it closes.
+    expect(page.get_by_test_id("release-status").first).to_contain_text("appear when the quarter closes")
+    expect(page.get_by_test_id("archetype-mix")).to_have_count(0)
 
-    # An earlier quarter, chosen from the picker.
+    # An earlier quarter, chosen from the picker: released, with its figures.
     previous = page.locator("#quarter option").nth(1).get_attribute("value")
     page.locator("#quarter").select_option(previous)
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name=f"Completion of {previous}")).to_be_visible()
+    expect(page.get_by_test_id("release-status").first).to_contain_text(f"Released when {previous} closed")
+    expect(page.get_by_test_id("archetype-mix")).to_be_visible()
+    expect(page.get_by_test_id("trends").locator("tbody tr")).to_have_count(8)
+    expect(page.get_by_test_id("heatmap")).to_contain_text("not enough responses")  # small teams stay hidden
 
     # Drill into a team.
     page.get_by_test_id("heatmap").get_by_role("link", name="Checkout").click()

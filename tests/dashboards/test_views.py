@@ -29,15 +29,27 @@ def rows_of(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(response.content.decode())))
 
 
-def test_overview_shows_completion_aggregates_and_follow_ups(hr, cast, managers_in, submit):
+def test_overview_shows_completion_aggregates_and_follow_ups(hr, cast, managers_in, submit, release):
     for manager in managers_in(cast.alice.team, 3):
-        submit(manager, "2026-Q4", behaviour={"bottleneck-manager": 4})
-    page = hr.get(reverse("organisation_home")).content.decode()
-    assert "Completion of 2026-Q4" in page
+        submit(manager, "2026-Q3", behaviour={"bottleneck-manager": 4})
+    release()
+    page = hr.get(reverse("organisation_home"), {"quarter": "2026-Q3"}).content.decode()
+    assert "Completion of 2026-Q3" in page
+    assert "Released when 2026-Q3 closed: 3 responses." in page
     assert 'data-testid="archetype-mix"' in page
     assert "100% <span" in page  # every one of the three in watch or high for the Bottleneck Manager
     assert "Alice Able" in page  # never assessed
     assert cast.globex.name not in page
+
+
+def test_the_current_quarter_shows_live_completion_and_no_live_figures(hr, cast, managers_in, submit, release):
+    for manager in managers_in(cast.alice.team, 3):
+        submit(manager, "2026-Q4", behaviour={"bottleneck-manager": 4})
+    release()
+    page = hr.get(reverse("organisation_home")).content.decode()
+    assert "Completion of 2026-Q4" in page and "3 of 5 managers done" in page
+    assert "Result figures for 2026-Q4 appear when the quarter closes" in page
+    assert 'data-testid="archetype-mix"' not in page and "100% <span" not in page
 
 
 def test_a_quarter_can_be_chosen_and_a_bad_one_is_explained(hr, cast):
@@ -65,30 +77,36 @@ def test_another_organisations_team_is_404(client, cast):
     assert client.get(reverse("team_export", args=[team.pk])).status_code == 404
 
 
-def test_the_export_has_what_the_page_shows_with_the_same_suppression(hr, cast, managers_in, submit):
+def test_the_export_has_what_the_page_shows_with_the_same_suppression(hr, cast, managers_in, submit, release):
     small_team = factories.TeamFactory(organisation=cast.acme, name="Small")
-    for manager in managers_in(cast.alice.team, 3):
+    big_team = factories.TeamFactory(organisation=cast.acme, name="Big")
+    for manager in managers_in(cast.alice.team, 4):
         submit(manager, "2026-Q3", behaviour={"lgtm-machine": 4})
+    for manager in managers_in(big_team, 3):
+        submit(manager, "2026-Q3")
     for manager in managers_in(small_team, 2):
         submit(manager, "2026-Q3")
+    release()
     response = hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"})
     assert response["Content-Type"].startswith("text/csv")
     assert "2026-Q3" in response["Content-Disposition"]
     rows = rows_of(response)
     assert rows[0] == ["section", "item", "measure", "value"]
-    assert ["results", "2026-Q3", "responses", "5"] in rows
+    assert ["results", "2026-Q3", "responses", "9"] in rows
     heat = {(item, measure): value for section, item, measure, value in rows if section == "heatmap (watch or high)"}
     assert heat[("Small / LGTM Machine", "share %")] == "not enough responses"
     assert ("Small / LGTM Machine", "count") not in heat  # no number leaks beside the suppression
     assert heat[(f"{cast.alice.team.name} / LGTM Machine", "share %")] == "100"
+    assert heat[("Big / LGTM Machine", "share %")] == "not enough responses"  # it would give Small away
     trend = [row for row in rows if row[0] == "trend" and row[1].startswith("2026-Q2")]
     assert all(row[3] in ("0", "not enough responses") for row in trend)
 
 
-def test_the_export_quotes_formulas_typed_into_names(hr, cast, managers_in, submit):
+def test_the_export_quotes_formulas_typed_into_names(hr, cast, managers_in, submit, release):
     evil = factories.TeamFactory(organisation=cast.acme, name='=HYPERLINK("http://x")')
     for manager in managers_in(evil, 3):
         submit(manager, "2026-Q3")
+    release()
     rows = rows_of(hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"}))
     items = [row[1] for row in rows if row[0] == "heatmap (watch or high)"]
     assert any(item.startswith("'=HYPERLINK") for item in items)
@@ -104,29 +122,33 @@ def test_team_export(hr, cast, managers_in, submit):
     assert not any(row[0] == "heatmap (watch or high)" for row in rows)
 
 
-def _add_managers(team, count: int, submit) -> None:
+def _add_managers(team, count: int, submit, quarter: str) -> None:
     for _ in range(count):
-        submit(factories.ManagerFactory(organisation=team.organisation, team=team), "2026-Q3")
+        submit(factories.ManagerFactory(organisation=team.organisation, team=team), quarter)
 
 
 @pytest.mark.parametrize("url_name", ["organisation_home", "organisation_export", "team_dashboard", "team_export"])
-def test_dashboards_use_the_same_number_of_queries_for_5_and_200_managers(hr, cast, submit, url_name):
-    team = cast.alice.team
-    args = [team.pk] if url_name.startswith("team") else []
-    url = reverse(url_name, args=args) + "?quarter=2026-Q3"
-
-    _add_managers(team, 3, submit)  # with Alice and Carol: 5 managers
-    hr.get(url)
-    with CaptureQueriesContext(connection) as small:
-        assert hr.get(url).status_code == 200
-
-    _add_managers(team, 45, submit)  # the team grows too
+def test_dashboards_use_the_same_number_of_queries_for_5_and_200_managers(client, cast, submit, release, url_name):
+    # Small: Globex, 5 managers in one team. Large: Acme, 200 managers in 11 teams, 2026-Q3 released for both.
+    globex_team = factories.TeamFactory(organisation=cast.globex)
+    _add_managers(globex_team, 4, submit, "2026-Q3")
+    _add_managers(cast.alice.team, 48, submit, "2026-Q3")
     for _ in range(10):
-        _add_managers(factories.TeamFactory(organisation=cast.acme), 15, submit)
+        _add_managers(factories.TeamFactory(organisation=cast.acme), 15, submit, "2026-Q3")
     assert cast.acme.memberships.filter(role="manager").count() == 200
-    with CaptureQueriesContext(connection) as large:
-        assert hr.get(url).status_code == 200
-    assert len(large.captured_queries) == len(small.captured_queries)
+    assert cast.globex.memberships.filter(role="manager").count() == 5  # with Gus
+    release()
+
+    def queries(viewer, team) -> int:
+        client.force_login(viewer.user)
+        args = [team.pk] if url_name.startswith("team") else []
+        url = reverse(url_name, args=args) + "?quarter=2026-Q3"
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    assert queries(cast.hana, cast.alice.team) == queries(cast.gina, globex_team)
 
 
 def test_hr_reads_a_result_only_where_it_was_shared_or_the_organisation_allows(client, cast, submit):

@@ -34,7 +34,7 @@ FORMS = ["assessment_step", "assessment_start", "assessment_share", "role_review
 PAGES_WITHOUT_FORMS = {"home", "manager_home", "report_home", "organisation_home", "organisation_export",
                        "team_dashboard", "team_export", "shared_result", "framework_guide", "assessment_history",
                        "assessment_result", "role_review_result", "people", "reminder_outbox", "audit_log",
-                       "my_data"}  # fmt: skip
+                       "my_data", "follow_up"}  # fmt: skip
 
 
 def form_posts(cast, scene) -> dict[str, tuple]:

@@ -83,10 +83,12 @@ def test_a_tampered_unsubscribe_link_is_refused(client, cast):
 def test_no_migration_installs_schedules_and_the_deploy_step_does(db):
     assert not PeriodicTask.objects.exists()
     call_command("install_schedules")
-    task = PeriodicTask.objects.get(name="Dispatch due reminders")
-    assert task.task == "reminders.dispatch"
-    assert task.crontab.minute == "*/10"
-    assert [s.name for s in SCHEDULES] == ["Dispatch due reminders"]
+    tasks = {task.name: (task.task, task.crontab.minute) for task in PeriodicTask.objects.all()}
+    assert tasks == {
+        "Dispatch due reminders": ("reminders.dispatch", "*/10"),
+        "Release figures": ("dashboards.release_figures", "*/10"),
+    }
+    assert [s.name for s in SCHEDULES] == ["Dispatch due reminders", "Release figures"]
 
 
 def test_installing_again_never_overwrites_what_an_admin_edited(db):
@@ -100,5 +102,5 @@ def test_installing_again_never_overwrites_what_an_admin_edited(db):
     assert (task.crontab.minute, task.crontab.hour, task.enabled) == ("0", "*/2", False)
 
     task.delete()
-    assert install_schedules() == ["Dispatch due reminders"]
+    assert install_schedules() == ["Dispatch due reminders"]  # the other one is still there
     assert PeriodicTask.objects.get(name="Dispatch due reminders").enabled

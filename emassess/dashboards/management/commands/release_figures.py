@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from emassess.dashboards.releases import figures_release_due
+
+
+class Command(BaseCommand):
+    help = (
+        "Release the result figures that are due, as the periodic task does; with --all, every quarter "
+        "that has results (a first deployment, the demo). Safe to run again: nothing is released twice."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--all", action="store_true", help="Look at every quarter, not only the recent ones.")
+
+    def handle(self, *args, all: bool, **options):
+        released = figures_release_due(now=timezone.now(), every_quarter=all)
+        for release in released:
+            kind = "final" if release.final else f"early batch {release.batch}"
+            self.stdout.write(
+                f"released {release.organisation.slug} {release.quarter} ({kind}): {release.responses} responses"
+            )
+        self.stdout.write(self.style.SUCCESS(f"{len(released)} release(s) made."))
