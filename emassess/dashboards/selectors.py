@@ -21,7 +21,7 @@ from emassess.assessments.selectors import submitted_in_cycle
 from emassess.dashboards.models import Release, ReleasedGroup
 from emassess.dashboards.releases import hidden_flags, is_stale, shared_counts
 from emassess.framework.models import AntiPattern, Archetype
-from emassess.orgs.cycles import Cycle, cycle_containing, quarters_up_to, shift
+from emassess.orgs.cycles import Cycle, cycle_containing, quarter_labels, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
 from emassess.orgs.selectors import eligible_managers, role_anniversary
 
@@ -125,10 +125,8 @@ class ManagerStatus(TypedDict):
     drafting: bool  # has a draft
 
 
-def _with_status(
-    managers: QuerySet[Membership], cycle: Cycle, timezone_name: str
-) -> QuerySet[WithAnnotations[Membership, ManagerStatus]]:
-    done = submitted_in_cycle(cycle=cycle, timezone_name=timezone_name, manager=OuterRef("pk"))
+def _with_status(managers: QuerySet[Membership], cycle: Cycle) -> QuerySet[WithAnnotations[Membership, ManagerStatus]]:
+    done = submitted_in_cycle(cycle=cycle, manager=OuterRef("pk"))
     drafting = Assessment.objects.filter(manager=OuterRef("pk"), status=Assessment.Status.DRAFT)
     return managers.annotate(done=Exists(done), drafting=Exists(drafting))
 
@@ -137,8 +135,7 @@ def completion(
     *, organisation: Organisation, cycle: Cycle, today: datetime.date, team: Team | None = None
 ) -> Completion:
     """Done, in progress, not started and (once the cycle is over) overdue, in one query."""
-    managers = _with_status(eligible_managers(organisation=organisation, cycle=cycle, team=team), cycle,
-                            organisation.timezone)  # fmt: skip
+    managers = _with_status(eligible_managers(organisation=organisation, cycle=cycle, team=team), cycle)
     counts = managers.aggregate(
         total=Count("pk"),
         finished=Count("pk", filter=Q(done=True)),
@@ -317,7 +314,7 @@ def team_page(*, team: Team, quarter: Cycle, today: datetime.date) -> TeamPage:
         Assessment.objects.filter(manager=OuterRef("pk"), status=SUBMITTED).order_by("-submitted_at").values("pk")[:1]
     )
     managers = list(
-        _with_status(eligible_managers(organisation=organisation, cycle=cycle, team=team), cycle, organisation.timezone)
+        _with_status(eligible_managers(organisation=organisation, cycle=cycle, team=team), cycle)
         .select_related("user")
         .annotate(latest_id=Subquery(latest_result))
         .order_by("user__full_name", "user__email")
@@ -370,9 +367,8 @@ def overdue_list(*, organisation: Organisation, today: datetime.date) -> QuerySe
     """Managers who missed the last cycle and have not done this one either."""
     current = cycle_containing(today, organisation.cadence_months)
     previous = shift(current, -1, organisation.cadence_months)
-    last_start, _ = previous.bounds(organisation.timezone)
     submitted_since_last = Assessment.objects.filter(
-        manager=OuterRef("pk"), status=SUBMITTED, submitted_at__gte=last_start
+        manager=OuterRef("pk"), status=SUBMITTED, period__in=quarter_labels(previous) + quarter_labels(current)
     )
     return (
         eligible_managers(organisation=organisation, cycle=previous)

@@ -77,6 +77,13 @@ def parse_quarter(label: str) -> Cycle:
     return cycle_containing(datetime.date(year, 3 * quarter - 2, 1), 3)
 
 
+def quarter_labels(cycle: Cycle) -> list[str]:
+    """The quarters a cycle is made of, as results are labelled: '2026-H2' is 2026-Q3 and 2026-Q4."""
+    first = cycle_containing(cycle.start, 3)
+    count = (_month_index(cycle.end) - _month_index(cycle.start)) // 3
+    return [shift(first, offset, 3).label for offset in range(count)]
+
+
 def quarters_up_to(last: Cycle, count: int) -> list[Cycle]:
     """The `count` quarters ending with `last`, oldest first."""
     return [shift(last, offset, 3) for offset in range(1 - count, 1)]

@@ -67,7 +67,7 @@ def reminders_for(
 def due_reminders(*, organisation: Organisation, today: datetime.date) -> list[DueReminder]:
     """Every reminder the organisation's managers are due today (`today` in its time zone): two queries."""
     cycle = cycle_containing(today, organisation.cadence_months)
-    done = submitted_in_cycle(cycle=cycle, timezone_name=organisation.timezone, manager=OuterRef("pk"))
+    done = submitted_in_cycle(cycle=cycle, manager=OuterRef("pk"))
     managers = eligible_managers(organisation=organisation, cycle=cycle).filter(
         Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lte=today)
     )

@@ -192,7 +192,7 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
         return "No longer an active manager."
     if reminder.kind in (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE):
         cycle = parse_cycle(reminder.period)
-        if submitted_in_cycle(cycle=cycle, timezone_name=person.organisation.timezone, manager=person).exists():
+        if submitted_in_cycle(cycle=cycle, manager=person).exists():
             return "Already completed this cycle."
         if reminder.kind == Reminder.Kind.CYCLE_NUDGE and person.nudges_unsubscribed_at is not None:
             return "Unsubscribed from nudges."

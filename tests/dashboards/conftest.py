@@ -1,6 +1,9 @@
+from unittest import mock
+
 import pytest
 
 from tests import factories
+from tests.helpers import TODAY
 
 
 @pytest.fixture
@@ -11,3 +14,17 @@ def managers_in(db):
         return [factories.ManagerFactory(organisation=team.organisation, team=team, **kwargs) for _ in range(count)]
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    """The dashboards count their days in the organisation's calendar: pin it to TODAY."""
+    with mock.patch("emassess.orgs.models.Organisation.today", return_value=TODAY):
+        yield
+
+
+@pytest.fixture
+def hr(client, cast):
+    """The test client, logged in as Hana, Acme's HR."""
+    client.force_login(cast.hana.user)
+    return client

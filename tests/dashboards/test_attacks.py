@@ -2,32 +2,17 @@
 each failing: no sequence of pages, exports, quarter choices and edits reveals the results of fewer
 people than the organisation's threshold (3 here).
 
-The first three are the ones an outside-in test found; the others are ours.
+Those under "Found from outside" are the attacks an outside-in test found; the others are ours.
 """
 
 import csv
 import datetime
 import io
-from unittest import mock
 
-import pytest
 from django.urls import reverse
 
 from emassess.assessments.services import assessment_set_shared
 from tests import factories
-from tests.helpers import TODAY
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with mock.patch("emassess.orgs.models.Organisation.today", return_value=TODAY):
-        yield
-
-
-@pytest.fixture
-def hr(client, cast):
-    client.force_login(cast.hana.user)
-    return client
 
 
 def figures(response) -> list[list[str]]:

@@ -2,7 +2,6 @@
 
 import csv
 import io
-from unittest import mock
 
 import pytest
 from django.db import connection
@@ -10,19 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests import factories
-from tests.helpers import TODAY
-
-
-@pytest.fixture(autouse=True)
-def frozen_today():
-    with mock.patch("emassess.orgs.models.Organisation.today", return_value=TODAY):
-        yield
-
-
-@pytest.fixture
-def hr(client, cast):
-    client.force_login(cast.hana.user)
-    return client
 
 
 def rows_of(response) -> list[list[str]]:
