@@ -116,10 +116,11 @@ def results_as_of(*, organisation: Organisation, quarter: str, cutoff: datetime.
     ).filter(~Exists(newer))
 
 
-def _due(organisation: Organisation, quarter: Cycle, now: datetime.datetime) -> tuple[datetime.datetime, bool] | None:
-    """(cutoff, final) of the release the quarter is due now, or None."""
+def _due(
+    organisation: Organisation, quarter: Cycle, now: datetime.datetime, last: Release | None
+) -> tuple[datetime.datetime, bool] | None:
+    """(cutoff, final) of the release the quarter is due now, after `last` (its latest), or None."""
     _, end = quarter.bounds(organisation.timezone)
-    last = organisation.releases.filter(quarter=quarter.label).order_by("-batch").first()
     if last is not None and last.final:
         return None
     closed = end <= now
@@ -141,11 +142,11 @@ def _due(organisation: Organisation, quarter: Cycle, now: datetime.datetime) -> 
 def quarter_release(*, organisation: Organisation, quarter: Cycle, now: datetime.datetime) -> Release | None:
     """Release the quarter's figures if a release is due; None when none is, or another process
     released it at the same moment."""
-    due = _due(organisation, quarter, now)
+    last = organisation.releases.filter(quarter=quarter.label).order_by("-batch").first()
+    due = _due(organisation, quarter, now, last)
     if due is None:
         return None
     cutoff, final = due
-    last = organisation.releases.filter(quarter=quarter.label).order_by("-batch").first()
     try:
         with transaction.atomic():
             release = Release.objects.create(
@@ -167,8 +168,9 @@ def _store_figures(release: Release, results: QuerySet[Assessment]) -> None:
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(team: int | None, measure: str, n: int) -> None:
-        counts[team][measure] += n
-        counts[None][measure] += n  # the organisation's group sums its teams and the teamless
+        if team is not None:
+            counts[team][measure] += n
+        counts[None][measure] += n  # the organisation's group: its teams and the people in none
 
     for row in results.values("team", "closest_archetype").annotate(
         n=Count("id"), tlm=Count("id", filter=Q(tlm_may_fit=True))

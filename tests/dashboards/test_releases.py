@@ -116,3 +116,16 @@ def test_the_command_releases_every_quarter_with_results(cast, managers_in, subm
     assert "released acme 2026-Q2 (final): 3 responses" in out.getvalue()
     call_command("release_figures", "--all", stdout=(again := io.StringIO()))
     assert "0 release(s) made." in again.getvalue()
+
+
+def test_a_manager_in_no_team_counts_once_in_the_organisation(cast, managers_in, submit):
+    in_team = managers_in(cast.alice.team, 3)
+    teamless = [factories.ManagerFactory(organisation=cast.acme, team=None) for _ in range(2)]
+    for manager in [*in_team, *teamless]:
+        submit(manager, "2026-Q3", behaviour={"weekend-warrior": 4})
+    (release,) = figures_release_due(now=at("2026-10-02"))
+    organisation = ReleasedGroup.objects.get(release=release, team=None)
+    assert release.responses == organisation.responses == 5
+    assert organisation.figures.get(measure="flagged:weekend-warrior").count == 5
+    team = ReleasedGroup.objects.get(release=release, team=cast.alice.team)
+    assert (team.responses, team.hidden) == (3, True)  # the 2 in no team would be the difference
