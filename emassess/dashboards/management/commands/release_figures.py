@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from emassess.dashboards.releases import figures_release_due
 
@@ -17,7 +18,6 @@ class Command(BaseCommand):
         released = figures_release_due(now=timezone.now(), every_quarter=all)
         for release in released:
             kind = "final" if release.final else f"early batch {release.batch}"
-            self.stdout.write(
-                f"released {release.organisation.slug} {release.quarter} ({kind}): {release.responses} responses"
-            )
+            responses = ngettext("%(n)d response", "%(n)d responses", release.responses) % {"n": release.responses}
+            self.stdout.write(f"released {release.organisation.slug} {release.quarter} ({kind}): {responses}")
         self.stdout.write(self.style.SUCCESS(f"{len(released)} release(s) made."))
