@@ -233,7 +233,8 @@ def figures_release_due(*, now: datetime.datetime, every_quarter: bool = False) 
     released: list[Release] = []
     for organisation in Organisation.objects.all():
         try:
-            released += _release_organisation(organisation, now=now, every_quarter=every_quarter)
+            with transaction.atomic():  # a savepoint: one organisation's failure leaves the others' work usable
+                released += _release_organisation(organisation, now=now, every_quarter=every_quarter)
         except Exception:
             logger.exception("Figures of organisation %s (%s) could not be released", organisation.pk,
                              organisation.slug)  # fmt: skip

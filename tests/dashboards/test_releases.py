@@ -129,3 +129,12 @@ def test_a_manager_in_no_team_counts_once_in_the_organisation(cast, managers_in,
     assert organisation.figures.get(measure="flagged:weekend-warrior").count == 5
     team = ReleasedGroup.objects.get(release=release, team=cast.alice.team)
     assert (team.responses, team.hidden) == (3, True)  # the 2 in no team would be the difference
+
+
+def test_one_organisation_that_fails_does_not_stop_the_others_release(cast, nine_results, caplog):
+    from emassess.orgs.models import Organisation
+
+    Organisation.objects.filter(slug="globex").update(timezone="Mars/Olympus_Mons")  # written behind the forms
+    released = figures_release_due(now=at("2026-10-02"))
+    assert [release.organisation.slug for release in released] == ["acme"]
+    assert "could not be released" in caplog.text and "globex" in caplog.text
