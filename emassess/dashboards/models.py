@@ -2,9 +2,8 @@
 
 A quarter's result figures are computed once, when they are released (emassess.dashboards.releases),
 and stored per organisation, team (the team each manager was in when they submitted) and measure.
-A release never changes afterwards, so the figures HR sees cannot be compared before and after one
-person's answer: they move only from one release to the next, and every release of a quarter adds
-at least the anonymity threshold's worth of responses to the one before.
+A release's counts never change afterwards, so the figures HR sees cannot be compared before and
+after one person's answer: a quarter has one release, made when it has closed.
 """
 
 from __future__ import annotations
@@ -15,36 +14,28 @@ from emassess.orgs.models import Organisation, Team
 
 
 class Release(models.Model):
-    """One release of one quarter's figures. Batch 1, 2, ... in the order they were released;
-    the final one is made when the quarter has closed, and no release of the quarter follows it.
-    Team figures (the breakdown and the heatmap) are shown from the final release only: between two
-    early batches a team may have gained fewer people than the threshold."""
+    """The release of one quarter's figures, made once when the quarter has closed."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="releases")
     quarter = models.CharField(max_length=7, help_text="The quarter its results were submitted in, e.g. 2026-Q4.")
-    batch = models.PositiveSmallIntegerField()
-    final = models.BooleanField(default=False)
     # The results it counts were submitted before this moment (each manager's latest of the quarter).
     cutoff = models.DateTimeField()
     responses = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
-    # What its groups' `hidden` was worked out with: the threshold, and how many of the quarter's
-    # results HR could read one by one (shared). When either has changed, it is worked out again.
+    # What its groups' `hidden` was last worked out with: the threshold, and how many of its results
+    # HR has been able to read one by one. When either has changed, it is worked out again.
     threshold = models.PositiveSmallIntegerField()
-    shared = models.JSONField(default=dict, help_text="Shared results per team id ('' for no team).")
+    shared = models.JSONField(default=dict, help_text="Results HR has read, per team id ('' for no team).")
 
     class Meta:
-        ordering = ["organisation", "quarter", "batch"]
+        ordering = ["organisation", "quarter"]
         constraints = [
-            # However many dispatchers run at once, a quarter's batch exists once, and so does its final.
-            models.UniqueConstraint(fields=["organisation", "quarter", "batch"], name="one_release_per_batch"),
-            models.UniqueConstraint(
-                fields=["organisation", "quarter"], condition=models.Q(final=True), name="one_final_release"
-            ),
+            # However many dispatchers run at once, a quarter is released once.
+            models.UniqueConstraint(fields=["organisation", "quarter"], name="one_release_per_quarter"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} {self.quarter} release {self.batch}{' (final)' if self.final else ''}"
+        return f"{self.organisation} {self.quarter}"
 
 
 class ReleasedGroup(models.Model):

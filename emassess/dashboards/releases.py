@@ -2,21 +2,21 @@
 
 The rules (README, "What HR sees and when"):
 
-- A quarter's figures are released when it closes, in the organisation's time zone. An
-  organisation may opt into early releases: during the quarter, a batch is released each time at
-  least k new responses have come in since the last one (k = its anonymity threshold).
-- Every release of a quarter adds at least k responses to the one before. So at the close, when
-  fewer than k have come in since the last early batch, the final release holds those back and
-  counts what the last batch counted: releasing them would let anyone subtract the two.
-- Early batches show the organisation's figures only; team figures come with the final release,
-  because between two batches one team may have gained fewer than k people.
-- A figure is withheld (`hidden`) when its group counts fewer than k people, and also when what the
-  page could work out from it, the organisation less the teams shown, would count fewer than k:
-  then the smallest shown teams are withheld too, until what is withheld counts k or more. Results
-  HR can read one by one (shared ones) do not count towards k: they protect nobody.
+- A quarter's figures are released once, when it has closed in the organisation's time zone, and
+  its counts never change afterwards: there is no before and after one person's answer to compare.
+  (Releasing in batches during the quarter was tried and dropped: between batches, resubmissions,
+  shares and late answers each let a difference come down to one person.)
+- A figure is withheld (`hidden`) when its group counts fewer than k people (k = the organisation's
+  anonymity threshold), and also when what the page could work out from it, the organisation less
+  the teams shown, would count fewer than k: then the smallest shown teams are withheld too, until
+  what is withheld counts k or more. People in no team are never shown on their own.
+- Results HR has been able to read one by one (shared, even once) do not count towards k: they
+  protect nobody. Sharing later, a raised threshold, or a lowered one, can withhold more, but a
+  group once withheld stays withheld: figures shown at different times must not combine into a
+  difference that the figures shown at any one time would not allow.
 
-Releasing is idempotent: a unique constraint keeps one row per quarter and batch (and one final),
-so two dispatchers at once, or a re-run, release nothing twice.
+Releasing is idempotent: a unique constraint keeps one release per organisation and quarter, so
+two dispatchers at once, or a re-run, release nothing twice.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ logger = logging.getLogger(__name__)
 
 SUBMITTED = Assessment.Status.SUBMITTED
 FLAGGED_BANDS = (RiskScore.Band.WATCH, RiskScore.Band.HIGH)
-# The periodic release looks at the quarter under way (for early batches) and the last two closed
-# ones (a quarter closes, and a late dispatcher still releases it). `release_figures --all` does
-# every quarter, for a first deployment or the demo.
-QUARTERS_LOOKED_AT = 3
+# The periodic release looks at the last two closed quarters (a quarter closes, and a late
+# dispatcher still releases it). `release_figures --all` does every quarter, for a first
+# deployment or the demo.
+QUARTERS_LOOKED_AT = 2
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,33 +68,48 @@ def hidden_teams(*, organisation_size: int, team_sizes: dict[int, int], threshol
 
 
 def shared_counts(*, organisation: Organisation, quarters: Iterable[str]) -> dict[str, dict[int | None, int]]:
-    """For each quarter, how many results HR may read one by one, per team at submission (None:
-    the organisation as a whole). With HR allowed every result, aggregates protect nothing more
-    than the results themselves: nothing is subtracted then."""
+    """For each quarter, how many of its released results (each manager's latest of the quarter) HR
+    has been able to read one by one, per team at submission (None: no team). With HR allowed every
+    result, aggregates protect nothing more than the results themselves: nothing is counted then."""
     counts: dict[str, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
     if organisation.hr_sees_individual_results:
         return counts
-    for row in (
-        Assessment.objects.filter(
-            manager__organisation=organisation, status=SUBMITTED, shared_with_hr=True, period__in=list(quarters)
-        )
-        .values("period", "team")
-        .annotate(n=Count("id"))
-    ):
+    newer = Assessment.objects.filter(
+        manager=OuterRef("manager"),
+        period=OuterRef("period"),
+        status=SUBMITTED,
+        submitted_at__gt=OuterRef("submitted_at"),
+    )
+    seen = Assessment.objects.filter(
+        manager__organisation=organisation, status=SUBMITTED, ever_shared=True, period__in=list(quarters)
+    ).filter(~Exists(newer))
+    for row in seen.values("period", "team").annotate(n=Count("id")):
         counts[row["period"]][row["team"]] += row["n"]
-        counts[row["period"]][None] += row["n"]
     return counts
 
 
 def hidden_flags(
-    *, responses: dict[int | None, int], shared: dict[int | None, int], threshold: int
+    *,
+    responses: dict[int | None, int],
+    shared: dict[int | None, int],
+    threshold: int,
+    already: dict[int | None, bool] | None = None,
 ) -> dict[int | None, bool]:
-    """`hidden` for the organisation (key None) and each team, from responses less shared results."""
-    protected = {group: max(count - shared.get(group, 0), 0) for group, count in responses.items()}
-    teams = {team: size for team, size in protected.items() if team is not None}
-    hidden = hidden_teams(organisation_size=protected.get(None, 0), team_sizes=teams, threshold=threshold)
+    """`hidden` for the organisation (key None) and each team, from the responses (the key None
+    holding the organisation's total) less the results HR has read (None: those of no team), and
+    never unhiding what `already` withholds."""
+    teams = {team: max(count - shared.get(team, 0), 0) for team, count in responses.items() if team is not None}
+    organisation = max(responses.get(None, 0) - sum(shared.values()), 0)
+    hidden = hidden_teams(organisation_size=organisation, team_sizes=teams, threshold=threshold)
     flags: dict[int | None, bool] = {team: team in hidden for team in teams}
-    flags[None] = protected.get(None, 0) < threshold
+    flags[None] = organisation < threshold
+    for group, was_hidden in (already or {}).items():
+        flags[group] = flags.get(group, True) or was_hidden
+    # Once the teams to withhold are fixed, withhold more if what is left to subtract is too small.
+    shown = {team: size for team, size in teams.items() if not flags[team]}
+    if 0 < organisation - sum(shown.values()) < threshold:
+        for team in shown:
+            flags[team] = True
     return flags
 
 
@@ -116,51 +131,27 @@ def results_as_of(*, organisation: Organisation, quarter: str, cutoff: datetime.
     ).filter(~Exists(newer))
 
 
-def _due(
-    organisation: Organisation, quarter: Cycle, now: datetime.datetime, last: Release | None
-) -> tuple[datetime.datetime, bool] | None:
-    """(cutoff, final) of the release the quarter is due now, after `last` (its latest), or None."""
-    _, end = quarter.bounds(organisation.timezone)
-    if last is not None and last.final:
-        return None
-    closed = end <= now
-    if not closed and not organisation.early_releases:
-        return None
-    cutoff = end if closed else now
-    results = results_as_of(organisation=organisation, quarter=quarter.label, cutoff=cutoff)
-    new = results.filter(submitted_at__gte=last.cutoff).count() if last else results.count()
-    if last is None and new == 0:
-        return None  # nothing to release: a quarter nobody answered in has no figures
-    enough = new >= organisation.anonymity_threshold
-    if closed:
-        if last is None or enough:
-            return end, True
-        return last.cutoff, True  # the stragglers are held back: see the module's rules
-    return (now, False) if enough else None
-
-
 def quarter_release(*, organisation: Organisation, quarter: Cycle, now: datetime.datetime) -> Release | None:
-    """Release the quarter's figures if a release is due; None when none is, or another process
-    released it at the same moment."""
-    last = organisation.releases.filter(quarter=quarter.label).order_by("-batch").first()
-    due = _due(organisation, quarter, now, last)
-    if due is None:
+    """Release the quarter's figures if it has closed and has not been released; None when nothing
+    was released (still open, nobody answered, already released, or another process did it now)."""
+    _, end = quarter.bounds(organisation.timezone)
+    if end > now or organisation.releases.filter(quarter=quarter.label).exists():
         return None
-    cutoff, final = due
+    results = results_as_of(organisation=organisation, quarter=quarter.label, cutoff=end)
+    if not results.exists():
+        return None  # a quarter nobody answered in has no figures to release
     try:
         with transaction.atomic():
             release = Release.objects.create(
                 organisation=organisation,
                 quarter=quarter.label,
-                batch=last.batch + 1 if last else 1,
-                final=final,
-                cutoff=cutoff,
+                cutoff=end,
                 responses=0,
                 threshold=organisation.anonymity_threshold,
             )
-            _store_figures(release, results_as_of(organisation=organisation, quarter=quarter.label, cutoff=cutoff))
+            _store_figures(release, results)
     except IntegrityError:
-        return None  # another dispatcher released this batch first
+        return None  # another dispatcher released it first
     return release
 
 
@@ -211,12 +202,14 @@ def _store_figures(release: Release, results: QuerySet[Assessment]) -> None:
 
 
 def release_refresh(*, release: Release, shared: dict[int | None, int]) -> None:
-    """Work `hidden` out again after the threshold or the shared results changed."""
+    """Work `hidden` out again after the threshold or the shared results changed: it can withhold
+    more, never less."""
     groups = list(release.groups.all())
     flags = hidden_flags(
         responses={group.team_id: group.responses for group in groups},
         shared=shared,
         threshold=release.organisation.anonymity_threshold,
+        already={group.team_id: group.hidden for group in groups},
     )
     for group in groups:
         group.hidden = flags[group.team_id]
@@ -254,7 +247,7 @@ def _release_organisation(organisation: Organisation, *, now: datetime.datetime,
         )
         quarters = [parse_quarter(label) for label in labels]
     else:
-        quarters = [shift(current, -back) for back in range(QUARTERS_LOOKED_AT - 1, -1, -1)]
+        quarters = [shift(current, -back) for back in range(QUARTERS_LOOKED_AT, 0, -1)]
     released = [
         release
         for quarter in quarters
@@ -275,7 +268,7 @@ def stale_releases_refresh(*, organisation: Organisation) -> int:
 
 
 def shared_fingerprint(shared: dict[int | None, int]) -> dict[str, int]:
-    """The shared counts as stored (JSON keys are text; '' is the organisation as a whole)."""
+    """The shared counts as stored (JSON keys are text; '' is no team)."""
     return {"" if team is None else str(team): count for team, count in shared.items() if count}
 
 

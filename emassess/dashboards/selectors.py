@@ -169,24 +169,25 @@ class QuarterFigures:
         return Share(self.counts.get(measure, 0), self.responses, False)
 
 
-def latest_releases(*, organisation: Organisation, quarters: list[str]) -> dict[str, Release]:
-    """Each quarter's latest release: what its figures are now."""
-    latest: dict[str, Release] = {}
-    for release in organisation.releases.filter(quarter__in=quarters).order_by("quarter", "-batch"):
-        latest.setdefault(release.quarter, release)
-    return latest
+def quarter_releases(*, organisation: Organisation, quarters: list[str]) -> dict[str, Release]:
+    """The release of each quarter that has one."""
+    return {release.quarter: release for release in organisation.releases.filter(quarter__in=quarters)}
 
 
 def _fresh_hidden(*, organisation: Organisation, releases: list[Release]) -> dict[int, dict[int | None, bool]]:
     """For each release whose `hidden` was worked out with another threshold or other shared results
-    than now (until the periodic task stores it again), the flags worked out afresh."""
+    than now (until the periodic task stores it again), the flags worked out afresh: never showing
+    what it withheld before."""
     shared = shared_counts(organisation=organisation, quarters={release.quarter for release in releases})
     fresh: dict[int, dict[int | None, bool]] = {}
     for release in releases:
         if is_stale(release, organisation=organisation, shared=shared[release.quarter]):
-            responses: dict[int | None, int] = dict(release.groups.values_list("team_id", "responses"))
+            groups = list(release.groups.values_list("team_id", "responses", "hidden"))
             fresh[release.pk] = hidden_flags(
-                responses=responses, shared=shared[release.quarter], threshold=organisation.anonymity_threshold
+                responses={team: responses for team, responses, _ in groups},
+                shared=shared[release.quarter],
+                threshold=organisation.anonymity_threshold,
+                already={team: hidden for team, _, hidden in groups},
             )
     return fresh
 
@@ -194,11 +195,9 @@ def _fresh_hidden(*, organisation: Organisation, releases: list[Release]) -> dic
 def released_figures(
     *, organisation: Organisation, quarters: list[str], team: Team | None = None
 ) -> dict[str, QuarterFigures]:
-    """The released figures of the organisation (or of one team, from final releases only) for
-    each quarter. A fixed number of queries, whatever the size of the organisation."""
-    releases = latest_releases(organisation=organisation, quarters=quarters)
-    if team is not None:
-        releases = {quarter: release for quarter, release in releases.items() if release.final}
+    """The released figures of the organisation (or of one team) for each quarter. A fixed number
+    of queries, whatever the size of the organisation."""
+    releases = quarter_releases(organisation=organisation, quarters=quarters)
     fresh = _fresh_hidden(organisation=organisation, releases=list(releases.values()))
     groups = {
         group.release_id: group
@@ -249,11 +248,11 @@ HEATMAP_PAGE_SIZE = 25
 def heatmap(
     *, organisation: Organisation, quarter: Cycle, anti_patterns: list[Named], page: int | str | None = 1
 ) -> Heatmap:
-    """Team x anti-pattern from the quarter's final release: the share of each team's managers in
+    """Team x anti-pattern from the quarter's release: the share of each team's managers in
     watch or high, a page of teams at a time (in name order), whatever the number of teams."""
     teams = Paginator(organisation.teams.order_by("name"), HEATMAP_PAGE_SIZE).get_page(page)
-    release = latest_releases(organisation=organisation, quarters=[quarter.label]).get(quarter.label)
-    if release is None or not release.final:
+    release = quarter_releases(organisation=organisation, quarters=[quarter.label]).get(quarter.label)
+    if release is None:
         return Heatmap(teams, [HeatmapRow(team, [Share(0, 0, True) for _ in anti_patterns]) for team in teams])
     fresh = _fresh_hidden(organisation=organisation, releases=[release]).get(release.pk)
     groups = {

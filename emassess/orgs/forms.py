@@ -219,7 +219,6 @@ class OrganisationSettingsForm(forms.ModelForm):
             "nudge_after_days",
             "timezone",
             "anonymity_threshold",
-            "early_releases",
             "hr_sees_individual_results",
         ]
         labels = {"cadence_months": "Reassessment cadence", "nudge_after_days": "Days before the reminder"}
@@ -250,8 +249,7 @@ class OrganisationSettingsForm(forms.ModelForm):
         self.helper = _helper(
             Field("cadence_months", css_class="w-auto"), Field("nudge_after_days", css_class="w-auto"),
             Field("timezone", css_class="w-auto"),
-            Field("anonymity_threshold", css_class="w-auto"), Field("early_releases"),
-            Field("hr_sees_individual_results"),
+            Field("anonymity_threshold", css_class="w-auto"), Field("hr_sees_individual_results"),
         )  # fmt: skip
 
 

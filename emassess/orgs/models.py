@@ -51,14 +51,6 @@ class Organisation(models.Model):
         validators=[MinValueValidator(1), MaxValueValidator(MAX_NUDGE_AFTER_DAYS)],
         help_text="Days after a cycle opens before one reminder goes to managers who have not finished.",
     )
-    early_releases = models.BooleanField(
-        "Release figures in batches during a quarter",
-        default=False,
-        help_text=(
-            "Off: a quarter's result figures appear when it closes. On: they also appear during the quarter, "
-            "each time at least as many new responses as the anonymity threshold have come in."
-        ),
-    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -26,8 +26,8 @@ SCHEDULES = (
         minute="*/10",
         description="Records the reminders managers are due and queues the ones ready to send.",
     ),
-    # Every ten minutes as well: a quarter's figures go out within ten minutes of its close (or of
-    # an early batch becoming due), and a changed threshold or shared result is worked in as soon.
+    # Every ten minutes as well: a quarter's figures go out within ten minutes of its close, and a
+    # changed threshold or shared result is worked in as soon.
     # The task lives in emassess.dashboards; the schedules stay in this one place.
     Schedule(
         name="Release figures",

@@ -1,6 +1,5 @@
 """Releasing a quarter's figures: once, at the close (or in batches of k), with withheld groups."""
 
-import datetime
 import io
 from unittest import mock
 
@@ -53,29 +52,24 @@ def nine_results(cast, managers_in, submit):
 
 def test_a_closed_quarter_is_released_once_however_often_it_is_asked(cast, nine_results):
     first = figures_release_due(now=at("2026-10-02"))
-    assert [(r.organisation.slug, r.quarter, r.batch, r.final, r.responses) for r in first] == [
-        ("acme", "2026-Q3", 1, True, 9)
-    ]
+    assert [(r.organisation.slug, r.quarter, r.responses) for r in first] == [("acme", "2026-Q3", 9)]
     assert figures_release_due(now=at("2026-10-02")) == []
     assert figures_release_due(now=at("2026-10-12")) == []
     assert Release.objects.count() == 1
 
 
-def test_an_open_quarter_is_not_released_unless_the_organisation_asked_for_batches(cast, managers_in, submit):
+def test_an_open_quarter_is_not_released(cast, managers_in, submit):
     for manager in managers_in(cast.alice.team, 5):
         submit(manager, "2026-Q4", day=3)
     assert figures_release_due(now=at("2026-11-21")) == []
-    cast.acme.early_releases = True
-    cast.acme.save()
-    (batch,) = figures_release_due(now=at("2026-11-21"))
-    assert (batch.quarter, batch.batch, batch.final, batch.responses) == ("2026-Q4", 1, False, 5)
+    assert figures_release_due(now=at("2027-01-01", hour=1))[0].quarter == "2026-Q4"
 
 
 def test_a_release_another_dispatcher_made_at_the_same_moment_is_left_alone(cast, nine_results):
-    # Both dispatchers decided the final release was due; the other one inserted it first.
-    decided = (datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC), True)
-    with mock.patch("emassess.dashboards.releases._due", return_value=decided):
-        assert quarter_release(organisation=cast.acme, quarter=Q3, now=at("2026-10-02")) is not None
+    # Both dispatchers found the quarter not released yet; the other one inserted it first.
+    assert quarter_release(organisation=cast.acme, quarter=Q3, now=at("2026-10-02")) is not None
+    # The second looked before the first had committed: "not released yet", "there are results".
+    with mock.patch("django.db.models.query.QuerySet.exists", side_effect=[False, True]):
         assert quarter_release(organisation=cast.acme, quarter=Q3, now=at("2026-10-02")) is None
     assert Release.objects.count() == 1
     assert ReleasedGroup.objects.filter(team=None).count() == 1  # nothing half-written by the loser
@@ -112,8 +106,8 @@ def test_the_command_releases_every_quarter_with_results(cast, managers_in, subm
         submit(manager, "2026-Q2")
     out = io.StringIO()
     call_command("release_figures", "--all", stdout=out)
-    assert "released acme 2025-Q1 (final): 3 responses" in out.getvalue()
-    assert "released acme 2026-Q2 (final): 3 responses" in out.getvalue()
+    assert "released acme 2025-Q1: 3 responses" in out.getvalue()
+    assert "released acme 2026-Q2: 3 responses" in out.getvalue()
     call_command("release_figures", "--all", stdout=(again := io.StringIO()))
     assert "0 release(s) made." in again.getvalue()
 

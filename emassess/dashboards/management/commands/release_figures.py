@@ -17,7 +17,6 @@ class Command(BaseCommand):
     def handle(self, *args, all: bool, **options):
         released = figures_release_due(now=timezone.now(), every_quarter=all)
         for release in released:
-            kind = "final" if release.final else f"early batch {release.batch}"
             responses = ngettext("%(n)d response", "%(n)d responses", release.responses) % {"n": release.responses}
-            self.stdout.write(f"released {release.organisation.slug} {release.quarter} ({kind}): {responses}")
+            self.stdout.write(f"released {release.organisation.slug} {release.quarter}: {responses}")
         self.stdout.write(self.style.SUCCESS(f"{len(released)} release(s) made."))
