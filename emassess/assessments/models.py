@@ -85,9 +85,10 @@ class Assessment(models.Model):
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The manager's choice to let HR read this one result (organisations may also allow HR all of them).
     shared_with_hr = models.BooleanField(default=False)
-    # Set the first time it is shared and never cleared (not by stopping sharing, not by erasure):
-    # what HR has read once it knows for good, so released figures never count it as protecting anyone.
-    ever_shared = models.BooleanField(default=False)
+    # Set the first time HR can read it one by one (shared, or shown to HR while the organisation let
+    # HR see individual results) and never cleared, not by stopping sharing nor by erasure: what HR
+    # has read once it knows for good, so released figures never count it as protecting anyone.
+    known_to_hr = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]
@@ -101,7 +102,7 @@ class Assessment(models.Model):
             # The dashboards read results quarter by quarter.
             models.Index(fields=["period", "status", "manager"]),
             # Released figures discount the few results shared with HR: found without a scan.
-            models.Index(fields=["period"], condition=models.Q(ever_shared=True), name="ever_shared_by_period"),
+            models.Index(fields=["period"], condition=models.Q(known_to_hr=True), name="known_to_hr_by_period"),
         ]
 
     def __str__(self) -> str:

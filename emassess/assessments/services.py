@@ -126,8 +126,8 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
 def assessment_set_shared(*, assessment: Assessment, shared: bool, by: User) -> None:
     """The manager's choice to let HR read one submitted result, recorded in the audit log."""
     assessment.shared_with_hr = shared
-    assessment.ever_shared = assessment.ever_shared or shared
-    assessment.save(update_fields=["shared_with_hr", "ever_shared", "updated_at"])
+    assessment.known_to_hr = assessment.known_to_hr or shared
+    assessment.save(update_fields=["shared_with_hr", "known_to_hr", "updated_at"])
     action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
     audit_record(action=action, organisation=assessment.manager.organisation, actor=by,
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip

@@ -25,15 +25,14 @@ import datetime
 import logging
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
 from emassess.assessments.models import Assessment, RiskScore
 from emassess.dashboards.models import Release, ReleasedFigure, ReleasedGroup
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
-from emassess.orgs.models import Organisation
+from emassess.orgs.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -67,23 +66,33 @@ def hidden_teams(*, organisation_size: int, team_sizes: dict[int, int], threshol
     return hidden
 
 
-def shared_counts(*, organisation: Organisation, quarters: Iterable[str]) -> dict[str, dict[int | None, int]]:
-    """For each quarter, how many of its released results (each manager's latest of the quarter) HR
-    has been able to read one by one, per team at submission (None: no team). With HR allowed every
-    result, aggregates protect nothing more than the results themselves: nothing is counted then."""
+def shared_counts(
+    *, organisation: Organisation, cutoffs: dict[str, datetime.datetime]
+) -> dict[str, dict[int | None, int]]:
+    """For each quarter (with the cutoff of its release), how many of the results its release counts
+    (each manager's latest of the quarter before the cutoff) HR knows one by one, per team at
+    submission (None: no team): results shared or shown to HR, and those of people who are now HR
+    or org admins themselves. With HR allowed every result, aggregates protect nothing more than the
+    results themselves: nothing is counted then."""
     counts: dict[str, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
-    if organisation.hr_sees_individual_results:
+    if organisation.hr_sees_individual_results or not cutoffs:
         return counts
+    cutoff = Case(*(When(period=quarter, then=Value(moment)) for quarter, moment in cutoffs.items()))
     newer = Assessment.objects.filter(
         manager=OuterRef("manager"),
         period=OuterRef("period"),
         status=SUBMITTED,
         submitted_at__gt=OuterRef("submitted_at"),
+        submitted_at__lt=OuterRef("cutoff"),
     )
-    seen = Assessment.objects.filter(
-        manager__organisation=organisation, status=SUBMITTED, ever_shared=True, period__in=list(quarters)
-    ).filter(~Exists(newer))
-    for row in seen.values("period", "team").annotate(n=Count("id")):
+    known = (
+        Assessment.objects.filter(manager__organisation=organisation, status=SUBMITTED, period__in=list(cutoffs))
+        .filter(Q(known_to_hr=True) | Q(manager__role__in=[Membership.Role.HR, Membership.Role.ORG_ADMIN]))
+        .annotate(cutoff=cutoff)
+        .filter(submitted_at__lt=F("cutoff"))
+        .filter(~Exists(newer))
+    )
+    for row in known.values("period", "team").annotate(n=Count("id")):
         counts[row["period"]][row["team"]] += row["n"]
     return counts
 
@@ -181,7 +190,9 @@ def _store_figures(release: Release, results: QuerySet[Assessment]) -> None:
 
     responses = {team: measures["responses"] for team, measures in counts.items()}
     responses.setdefault(None, 0)
-    shared = shared_counts(organisation=release.organisation, quarters=[release.quarter])[release.quarter]
+    shared = shared_counts(organisation=release.organisation, cutoffs={release.quarter: release.cutoff})[
+        release.quarter
+    ]
     flags = hidden_flags(responses=responses, shared=shared, threshold=release.threshold)
     release.responses = responses[None]
     release.shared = shared_fingerprint(shared)
@@ -260,7 +271,7 @@ def _release_organisation(organisation: Organisation, *, now: datetime.datetime,
 def stale_releases_refresh(*, organisation: Organisation) -> int:
     """Work out `hidden` again wherever the threshold or the shared results moved on. Returns how many."""
     releases = list(organisation.releases.select_related("organisation"))
-    shared = shared_counts(organisation=organisation, quarters={release.quarter for release in releases})
+    shared = shared_counts(organisation=organisation, cutoffs={release.quarter: release.cutoff for release in releases})
     stale = [r for r in releases if is_stale(r, organisation=organisation, shared=shared[r.quarter])]
     for release in stale:
         release_refresh(release=release, shared=shared[release.quarter])

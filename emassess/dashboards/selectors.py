@@ -178,7 +178,7 @@ def _fresh_hidden(*, organisation: Organisation, releases: list[Release]) -> dic
     """For each release whose `hidden` was worked out with another threshold or other shared results
     than now (until the periodic task stores it again), the flags worked out afresh: never showing
     what it withheld before."""
-    shared = shared_counts(organisation=organisation, quarters={release.quarter for release in releases})
+    shared = shared_counts(organisation=organisation, cutoffs={release.quarter: release.cutoff for release in releases})
     fresh: dict[int, dict[int | None, bool]] = {}
     for release in releases:
         if is_stale(release, organisation=organisation, shared=shared[release.quarter]):

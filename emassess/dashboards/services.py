@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 
 from django.http import Http404
 
@@ -38,4 +39,13 @@ def result_open_for_hr(*, organisation: Organisation, public_id: uuid.UUID, read
         raise Http404("No such result.")
     audit_record(action=AuditEvent.Action.RESULT_VIEWED, organisation=organisation, actor=reader,
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
+    results_shown_to_hr(results=[assessment])
     return assessment
+
+
+def results_shown_to_hr(*, results: Iterable[Assessment]) -> None:
+    """HR has now seen these results one by one (shared, or the organisation lets HR see them): from
+    now on, and even once that is switched off again, they protect nobody in released figures."""
+    unknown = [result.pk for result in results if not result.known_to_hr]
+    if unknown:
+        Assessment.objects.filter(pk__in=unknown).update(known_to_hr=True)

@@ -22,7 +22,7 @@ from emassess.dashboards.selectors import (
     overdue_list,
     team_page,
 )
-from emassess.dashboards.services import dashboard_export, result_open_for_hr
+from emassess.dashboards.services import dashboard_export, result_open_for_hr, results_shown_to_hr
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
 from emassess.orgs.models import Membership
@@ -85,6 +85,7 @@ def team(request: MemberRequest, pk: int) -> HttpResponse:
     current = cycle_containing(today)
     quarter = _chosen_quarter(request, current)
     page = team_page(team=team, quarter=quarter, today=today)
+    results_shown_to_hr(results=[row.latest for row in page.managers if row.latest])
     context = {
         "page": page,
         "trend_chart": prevalence_trend(page.anti_patterns, page.aggregates.trends),
@@ -119,6 +120,7 @@ def team_export(request: MemberRequest, pk: int) -> HttpResponse:
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
     page = team_page(team=team, quarter=quarter, today=today)
+    results_shown_to_hr(results=[row.latest for row in page.managers if row.latest])
     content = dashboard_export(page=page, organisation=organisation, label=f"team {team.name}", by=request.user)
     return _csv_response(content, f"emassess-{organisation.slug}-team-{team.pk}-{quarter.label}.csv")
 
