@@ -7,9 +7,7 @@ the sequence; the assertion message says what leaked.
 k = 3 (Acme's default) unless a test says otherwise.
 """
 
-import csv
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
@@ -17,27 +15,16 @@ from django.urls import reverse
 from emassess.assessments.models import RiskScore
 from emassess.assessments.services import assessment_set_shared
 from tests import factories
+from tests.dashboards.reading import WITHHELD, export_rows, flagged_of, shown
 
 K = 3
 Q3 = "2026-Q3"
 Q4 = "2026-Q4"
 Q3_START = datetime.date(2026, 7, 1)
 Q4_START = datetime.date(2026, 10, 1)
-FLAGGED = "anti-pattern prevalence (watch or high)"
-WITHHELD = "not enough responses"
 
 
 # --- reading what HR sees --------------------------------------------------------------------
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200, response.status_code
-    return list(csv.reader(io.StringIO(response.content.decode())))[1:]
-
-
-def export_rows(client, quarter, team=None, **params):
-    url = reverse("team_export", args=[team.pk]) if team else reverse("organisation_export")
-    return csv_rows(client.get(url, {"quarter": quarter, **params}))
 
 
 def figs(client, quarter, team=None, **params) -> dict[tuple[str, str], int | None]:
@@ -65,10 +52,6 @@ def heatmap(client, quarter, **params) -> dict[str, int | None]:
             elif value == WITHHELD:
                 out.setdefault(item, None)
     return out
-
-
-def shown(f) -> bool:
-    return any(v is not None for k, v in f.items() if k[0] == FLAGGED)
 
 
 def minus(a, *others):
@@ -99,10 +82,6 @@ def truth_flagged(assessments) -> dict[str, int]:
         name = AntiPattern.objects.get(slug=score.anti_pattern).name
         out[name] = out.get(name, 0) + (score.band in ("watch", "high"))
     return out
-
-
-def flagged_of(diff) -> dict[str, int]:
-    return {item: v for (section, item), v in diff.items() if section == FLAGGED}
 
 
 def admin(client, cast):

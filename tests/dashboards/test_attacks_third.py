@@ -4,9 +4,7 @@ Every test asserts the property ("no sequence of pages, exports, quarter choices
 the results of fewer than k people"); a FAILING test is a successful attack. k = 3 (Acme's default).
 """
 
-import csv
 import datetime
-import io
 
 from django.urls import reverse
 
@@ -15,23 +13,12 @@ from emassess.assessments.services import assessment_set_shared, assessment_star
 from emassess.dashboards.releases import figures_release_due
 from emassess.orgs.models import Membership
 from tests import factories
+from tests.dashboards.reading import WITHHELD, export_rows, flagged_of, shown
 from tests.helpers import posted_answers_to
 
 K = 3
 Q3 = "2026-Q3"
-FLAGGED = "anti-pattern prevalence (watch or high)"
-WITHHELD = "not enough responses"
 UTC = datetime.UTC
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200, response.status_code
-    return list(csv.reader(io.StringIO(response.content.decode())))[1:]
-
-
-def export_rows(client, quarter, team=None, **params):
-    url = reverse("team_export", args=[team.pk]) if team else reverse("organisation_export")
-    return csv_rows(client.get(url, {"quarter": quarter, **params}))
 
 
 def figs(client, quarter, team=None, **params) -> dict[tuple[str, str], int | None]:
@@ -48,10 +35,6 @@ def figs(client, quarter, team=None, **params) -> dict[tuple[str, str], int | No
     return out
 
 
-def shown(f) -> bool:
-    return any(v is not None for k, v in f.items() if k[0] == FLAGGED)
-
-
 def minus(a, *others):
     out = {}
     for key, value in a.items():
@@ -59,10 +42,6 @@ def minus(a, *others):
             continue
         out[key] = value - sum(o[key] for o in others)
     return out
-
-
-def flagged_of(diff) -> dict[str, int]:
-    return {item: v for (section, item), v in diff.items() if section == FLAGGED}
 
 
 def team_bands(client, quarter, team) -> dict[str, dict[str, str]]:
