@@ -169,18 +169,29 @@ class QuarterFigures:
         return Share(self.counts.get(measure, 0), self.responses, False)
 
 
-def quarter_releases(*, organisation: Organisation, quarters: list[str]) -> dict[str, Release]:
-    """The release of each quarter that has one."""
-    return {release.quarter: release for release in organisation.releases.filter(quarter__in=quarters)}
+@dataclass(frozen=True)
+class Releases:
+    """The releases of some quarters, with `hidden` worked out afresh for those whose threshold or
+    known results have changed since (until the periodic task stores it again): read once per page,
+    for its figures and its heatmap alike."""
+
+    by_quarter: dict[str, Release]
+    fresh: dict[int, dict[int | None, bool]]  # release id -> group (team id, None) -> hidden
+
+    def figures(self, release: Release, group: ReleasedGroup) -> QuarterFigures:
+        fresh = self.fresh.get(release.pk)
+        hidden = fresh[group.team_id] if fresh is not None else group.hidden
+        counts = {figure.measure: figure.count for figure in group.figures.all()}
+        return QuarterFigures(release.quarter, release, group.responses, hidden, counts)
 
 
-def _fresh_hidden(*, organisation: Organisation, releases: list[Release]) -> dict[int, dict[int | None, bool]]:
-    """For each release whose `hidden` was worked out with another threshold or other shared results
-    than now (until the periodic task stores it again), the flags worked out afresh: never showing
-    what it withheld before."""
-    shared = shared_counts(organisation=organisation, cutoffs={release.quarter: release.cutoff for release in releases})
+def releases_of(*, organisation: Organisation, quarters: list[str]) -> Releases:
+    """The releases of the quarters that have one (three queries, and one per release whose
+    withheld figures must be worked out again, never showing what it withheld before)."""
+    by_quarter = {release.quarter: release for release in organisation.releases.filter(quarter__in=quarters)}
+    shared = shared_counts(organisation=organisation, cutoffs={q: r.cutoff for q, r in by_quarter.items()})
     fresh: dict[int, dict[int | None, bool]] = {}
-    for release in releases:
+    for release in by_quarter.values():
         if is_stale(release, organisation=organisation, shared=shared[release.quarter]):
             groups = list(release.groups.values_list("team_id", "responses", "hidden"))
             fresh[release.pk] = hidden_flags(
@@ -189,38 +200,45 @@ def _fresh_hidden(*, organisation: Organisation, releases: list[Release]) -> dic
                 threshold=organisation.anonymity_threshold,
                 already={team: hidden for team, _, hidden in groups},
             )
-    return fresh
+    return Releases(by_quarter, fresh)
 
 
 def released_figures(
-    *, organisation: Organisation, quarters: list[str], team: Team | None = None
+    *, organisation: Organisation, quarters: list[str], team: Team | None = None, releases: Releases | None = None
 ) -> dict[str, QuarterFigures]:
     """The released figures of the organisation (or of one team) for each quarter. A fixed number
     of queries, whatever the size of the organisation."""
-    releases = quarter_releases(organisation=organisation, quarters=quarters)
-    fresh = _fresh_hidden(organisation=organisation, releases=list(releases.values()))
+    releases = releases or releases_of(organisation=organisation, quarters=quarters)
+    wanted = [releases.by_quarter[quarter] for quarter in quarters if quarter in releases.by_quarter]
     groups = {
         group.release_id: group
-        for group in ReleasedGroup.objects.filter(release__in=releases.values(), team=team).prefetch_related("figures")
+        for group in ReleasedGroup.objects.filter(release__in=wanted, team=team).prefetch_related("figures")
     }
     figures = {}
     for quarter in quarters:
-        release = releases.get(quarter)
+        release = releases.by_quarter.get(quarter)
         group = groups.get(release.pk) if release is not None else None
         if release is None or group is None:
             figures[quarter] = QuarterFigures(quarter, release, 0, True, {})
-            continue
-        hidden = fresh[release.pk][group.team_id] if release.pk in fresh else group.hidden
-        counts = {figure.measure: figure.count for figure in group.figures.all()}
-        figures[quarter] = QuarterFigures(quarter, release, group.responses, hidden, counts)
+        else:
+            figures[quarter] = releases.figures(release, group)
     return figures
 
 
+def trend_quarters(quarter: Cycle) -> list[str]:
+    return [q.label for q in quarters_up_to(quarter, TREND_QUARTERS)]
+
+
 def aggregates(
-    *, organisation: Organisation, quarter: Cycle, anti_patterns: list[Named], team: Team | None = None
+    *,
+    organisation: Organisation,
+    quarter: Cycle,
+    anti_patterns: list[Named],
+    team: Team | None = None,
+    releases: Releases | None = None,
 ) -> Aggregates:
-    quarters = [q.label for q in quarters_up_to(quarter, TREND_QUARTERS)]
-    figures = released_figures(organisation=organisation, quarters=quarters, team=team)
+    quarters = trend_quarters(quarter)
+    figures = released_figures(organisation=organisation, quarters=quarters, team=team, releases=releases)
     this = figures[quarter.label]
     return Aggregates(
         release=this.release,
@@ -246,15 +264,21 @@ HEATMAP_PAGE_SIZE = 25
 
 
 def heatmap(
-    *, organisation: Organisation, quarter: Cycle, anti_patterns: list[Named], page: int | str | None = 1
+    *,
+    organisation: Organisation,
+    quarter: Cycle,
+    anti_patterns: list[Named],
+    page: int | str | None = 1,
+    releases: Releases | None = None,
 ) -> Heatmap:
     """Team x anti-pattern from the quarter's release: the share of each team's managers in
     watch or high, a page of teams at a time (in name order), whatever the number of teams."""
     teams = Paginator(organisation.teams.order_by("name"), HEATMAP_PAGE_SIZE).get_page(page)
-    release = quarter_releases(organisation=organisation, quarters=[quarter.label]).get(quarter.label)
+    releases = releases or releases_of(organisation=organisation, quarters=[quarter.label])
+    release = releases.by_quarter.get(quarter.label)
+    withheld = [Share(0, 0, True) for _ in anti_patterns]
     if release is None:
-        return Heatmap(teams, [HeatmapRow(team, [Share(0, 0, True) for _ in anti_patterns]) for team in teams])
-    fresh = _fresh_hidden(organisation=organisation, releases=[release]).get(release.pk)
+        return Heatmap(teams, [HeatmapRow(team, withheld) for team in teams])
     groups = {
         group.team_id: group
         for group in ReleasedGroup.objects.filter(release=release, team__in=list(teams)).prefetch_related("figures")
@@ -263,11 +287,9 @@ def heatmap(
     for team in teams:
         group = groups.get(team.pk)
         if group is None:
-            rows.append(HeatmapRow(team, [Share(0, 0, True) for _ in anti_patterns]))
+            rows.append(HeatmapRow(team, withheld))
             continue
-        counts = {figure.measure: figure.count for figure in group.figures.all()}
-        hidden = fresh[team.pk] if fresh is not None else group.hidden
-        figures = QuarterFigures(quarter.label, release, group.responses, hidden, counts)
+        figures = releases.figures(release, group)
         rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns]))
     return Heatmap(teams, rows)
 
@@ -277,14 +299,18 @@ def organisation_overview(
 ) -> Overview:
     anti_patterns = _names(AntiPattern)
     cycle = cycle_containing(quarter.start, organisation.cadence_months)
+    # Read once for both: the trends' quarters include the one the heatmap shows.
+    releases = releases_of(organisation=organisation, quarters=trend_quarters(quarter))
     return Overview(
         organisation=organisation,
         quarter=quarter,
         completion=completion(organisation=organisation, cycle=cycle, today=today),
         anti_patterns=anti_patterns,
-        aggregates=aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns),
-        heatmap=heatmap(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, page=heatmap_page),
-    )
+        aggregates=aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns,
+                              releases=releases),
+        heatmap=heatmap(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, page=heatmap_page,
+                        releases=releases),
+    )  # fmt: skip
 
 
 @dataclass(frozen=True)
