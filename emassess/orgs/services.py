@@ -34,7 +34,7 @@ from emassess.orgs.tasks import send_invitation_email
 
 @dataclass
 class CannotInvite(Exception):
-    """The address is already a member's or already invited; `reason` says which, in the page's words."""
+    """The address cannot be invited (a member's, already invited, an operator's); `reason` says which."""
 
     reason: NotInvitable
 
