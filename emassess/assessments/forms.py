@@ -9,10 +9,16 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
 
+from emassess.assessments.engine import NOT_APPLICABLE, Definition, applies, labels_of, not_applicable_label
+
 MAX_TEXT = 2000  # a draft keeps at most this much of any one typed answer
 
 
-def _field_for(question: dict[str, Any], scale_labels: list[str]) -> forms.Field:
+def _frequency_value(value: str) -> int | str:
+    return value if value == NOT_APPLICABLE else int(value)
+
+
+def _field_for(question: dict[str, Any], definition: Definition) -> forms.Field:
     kind = question["kind"]
     common = {"label": question["text"], "help_text": question.get("help", "")}
     if kind in ("choice", "scenario"):
@@ -22,8 +28,10 @@ def _field_for(question: dict[str, Any], scale_labels: list[str]) -> forms.Field
         choices = [("yes", question.get("yes_label", "Yes")), ("no", question.get("no_label", "No"))]
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
     if kind == "frequency":
-        choices = list(enumerate(scale_labels))
-        return forms.TypedChoiceField(choices=choices, coerce=int, widget=forms.RadioSelect, **common)
+        scale: list[tuple[int | str, str]] = list(enumerate(labels_of(definition, question)))
+        if question.get("allow_na"):
+            scale.append((NOT_APPLICABLE, not_applicable_label(definition)))
+        return forms.TypedChoiceField(choices=scale, coerce=_frequency_value, widget=forms.RadioSelect, **common)
     if kind == "integer":
         return forms.IntegerField(min_value=question.get("min", 0), max_value=question.get("max"), **common)
     if kind == "percent":
@@ -50,17 +58,19 @@ def _layout_for(question: dict[str, Any]):
 
 
 class SectionForm(forms.Form):
-    """The questions of one section. The week's percentages must add up to 100."""
+    """The questions of one section that apply to the manager, given what they said about their
+    role (`answers`: the answers stored so far). The week's percentages must add up to 100."""
 
-    def __init__(self, *args, section: dict[str, Any], scale_labels: list[str], **kwargs):
+    def __init__(self, *args, section: dict[str, Any], definition: Definition, answers: dict[str, Any], **kwargs):
         super().__init__(*args, **kwargs)
         self.section = section
-        for question in section["questions"]:
-            self.fields[question["id"]] = _field_for(question, scale_labels)
+        self.questions = [question for question in section["questions"] if applies(definition, question, answers)]
+        for question in self.questions:
+            self.fields[question["id"]] = _field_for(question, definition)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
-        self.helper.layout = Layout(*(_layout_for(question) for question in section["questions"]))
+        self.helper.layout = Layout(*(_layout_for(question) for question in self.questions))
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from emassess.accounts.models import User
+from emassess.assessments.engine import CONDITIONS, FACTS
 from emassess.assessments.models import Questionnaire, QuestionnaireVersion
 from emassess.framework import models as fm
 from emassess.orgs.audit import audit_record
@@ -66,7 +67,10 @@ def framework_snapshot() -> dict[str, Any]:
             for a in archetypes
         ],
         "checklist": [{"slug": c.slug, "statement": c.statement} for c in fm.TlmChecklistItem.objects.all()],
-        "anti_patterns": [{"slug": a.slug, "name": a.name, "summary": a.summary} for a in fm.AntiPattern.objects.all()],
+        "anti_patterns": [
+            {"slug": a.slug, "name": a.name, "summary": a.summary, "source": a.source.slug}
+            for a in fm.AntiPattern.objects.select_related("source")
+        ],
         "practices": [
             {
                 "slug": p.slug,
@@ -135,6 +139,27 @@ def definition_problems(definition: dict[str, Any]) -> list[str]:
     for question in section["practices"]:
         if question.get("kind") != "frequency" or question.get("practice") not in practices:
             problems.append(f"practices: {question['id']} must be a frequency item of a known practice")
+        if question.get("applies_if") or question.get("roles"):
+            problems.append(f"practices: {question['id']} is asked of whom its practice's advice rule says")
+    scales = definition.get("scales", {})
+    for question in questions:
+        if question.get("scale") and question["scale"] not in scales:
+            problems.append(f"question {question['id']}: unknown scale {question['scale']!r}")
+        if question.get("allow_na") and question.get("kind") != "frequency":
+            problems.append(f"question {question['id']}: only frequency items can be answered “does not apply”")
+        problems += [f"question {question['id']}: unknown fact {name!r}" for name in question.get("applies_if", [])
+                     if name not in FACTS]  # fmt: skip
+    behaviour_ids = {q["id"] for q in section["behaviours"]}
+    for slug, rule in definition.get("advice", {}).items():
+        if slug not in practices:
+            problems.append(f"advice: unknown practice {slug!r}")
+        problems += [
+            f"advice {slug}: unknown fact {name!r}" for name in rule.get("applies_if", []) if name not in FACTS
+        ]
+        if rule.get("requires") and rule["requires"] not in CONDITIONS:
+            problems.append(f"advice {slug}: unknown condition {rule['requires']!r}")
+        problems += [f"advice {slug}: unknown item {qid!r}" for qid in rule.get("addresses", [])
+                     if qid not in behaviour_ids]  # fmt: skip
 
     scenarios = section["judgement"]
     if len(scenarios) < MIN_SCENARIOS:
@@ -143,6 +168,10 @@ def definition_problems(definition: dict[str, Any]) -> list[str]:
         scores = [option.get("score") for option in scenario.get("options", [])]
         if scenario.get("kind") != "scenario" or scores.count(3) != 1 or not all(0 <= s <= 3 for s in scores):
             problems.append(f"judgement: {scenario['id']} needs options scored 0-3 with exactly one best")
+        # A test-taker who picks the longest option should not find the answer by it.
+        longest_other = max((len(o["label"]) for o in scenario.get("options", []) if o.get("score") != 3), default=0)
+        if any(o.get("score") == 3 and len(o["label"]) >= longest_other for o in scenario.get("options", [])):
+            problems.append(f"judgement: {scenario['id']}'s best option is its longest")
         for option in scenario.get("options", []):
             if option.get("leans") and option["leans"] not in anti_patterns:
                 problems.append(f"judgement: {scenario['id']} leans to unknown {option['leans']!r}")

@@ -75,7 +75,7 @@ class ArchetypeRow:
 class AntiPatternCard:
     risk: dict[str, Any]
     delta: int | None
-    practices: list[str]  # what counters it, the ones the manager should start first
+    practices: list[str]  # the practices advised to this manager that counter it
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class ResultPage:
     step_back_questions: list[dict[str, str]]
     previous: Assessment | None
     comparison: engine.Comparison | None
+    bands: dict[str, Any]  # the version's bands and the note on how they were set
+    versions_differ: bool  # this result and the previous one answered different versions
 
 
 def result_page(*, assessment: Assessment, shared_only: bool = False) -> ResultPage:
@@ -112,12 +114,14 @@ def result_page(*, assessment: Assessment, shared_only: bool = False) -> ResultP
     comparison = engine.compare(previous.outcome, outcome) if previous and previous.outcome else None
     fit_deltas = {change.slug: change.delta for change in comparison.archetypes} if comparison else {}
     risk_deltas = {change.slug: change.delta for change in comparison.anti_patterns} if comparison else {}
-    advised = [advice["name"] for advice in outcome["practices"]]
-    cards = []
-    for risk in outcome["anti_patterns"]:
-        countering = [p["name"] for p in framework["practices"] if risk["slug"] in p["counters"]]
-        ranked = sorted(countering, key=lambda name: (name not in advised, countering.index(name)))
-        cards.append(AntiPatternCard(risk, risk_deltas.get(risk["slug"]), ranked[:3]))
+    cards = [
+        AntiPatternCard(
+            risk,
+            risk_deltas.get(risk["slug"]),
+            [advice["name"] for advice in outcome["practices"] if risk["name"] in advice["counters"]][:3],
+        )
+        for risk in outcome["anti_patterns"]
+    ]
     return ResultPage(
         assessment=assessment,
         outcome=outcome,
@@ -131,4 +135,6 @@ def result_page(*, assessment: Assessment, shared_only: bool = False) -> ResultP
         step_back_questions=framework["step_back_questions"],
         previous=previous,
         comparison=comparison,
+        bands=assessment.version.definition["bands"],
+        versions_differ=previous is not None and previous.version_id != assessment.version_id,
     )

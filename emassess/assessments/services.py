@@ -79,7 +79,7 @@ def validated_answers(assessment: Assessment) -> dict[str, Any]:
     typed: dict[str, Any] = {}
     for step, section in enumerate(definition["sections"], start=1):
         data = {qid: value for qid, value in assessment.answers.items() if value != ""}
-        form = SectionForm(data, section=section, scale_labels=definition["scale"]["labels"])
+        form = SectionForm(data, section=section, definition=definition, answers=assessment.answers)
         if not form.is_valid():
             raise IncompleteAnswers(step, form.errors.get_json_data())
         typed.update(form.typed_answers())
@@ -115,9 +115,12 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
                 ArchetypeScore(assessment_id=assessment.pk, archetype=fit.slug, fit=fit.fit)
                 for fit in outcome.archetypes
             )
+            # A construct with too few applicable answers has no score: the dashboards count it as
+            # not flagged rather than guess.
             RiskScore.objects.bulk_create(
                 RiskScore(assessment_id=assessment.pk, anti_pattern=risk.slug, risk=risk.risk, band=risk.band)
                 for risk in outcome.anti_patterns
+                if risk.risk is not None
             )
     assessment.refresh_from_db()
     return assessment

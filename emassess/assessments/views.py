@@ -49,12 +49,11 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
     if step > assessment.furthest_step:
         return redirect("assessment_step", public_id=public_id, step=assessment.furthest_step)
     section = sections[step - 1]
-    labels = definition["scale"]["labels"]
     is_last = step == len(sections)
 
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        form = SectionForm(request.POST, section=section, scale_labels=labels)
+        form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers)
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
             return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
@@ -80,7 +79,9 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
             return redirect("assessment_result", public_id=public_id)
         status = 200
     else:
-        form = SectionForm(initial=assessment.answers, section=section, scale_labels=labels)
+        form = SectionForm(
+            initial=assessment.answers, section=section, definition=definition, answers=assessment.answers
+        )
         status = 200
 
     context = {

@@ -26,7 +26,14 @@ FOCUS_AREA_SLUGS = (
     "product",
     "organisation",
 )
-ANTI_PATTERN_SLUGS = ("bottleneck-manager", "weekend-warrior", "architect-in-exile", "lgtm-machine")
+# Seed 000's four, then our own addition for the people side (its source is "emassess").
+ANTI_PATTERN_SLUGS = (
+    "bottleneck-manager",
+    "weekend-warrior",
+    "architect-in-exile",
+    "lgtm-machine",
+    "out-of-reach-manager",
+)
 TLM_CHECKLIST_SIZE = 6
 MIN_PRACTICES_PER_ANTI_PATTERN = 2
 

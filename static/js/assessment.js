@@ -60,6 +60,12 @@
   });
 
   // Print buttons on the result page.
+  // A printed result shows every section, folded or not.
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("details.result-details, details.result-details details").forEach(function (details) {
+      details.open = true;
+    });
+  });
   document.querySelectorAll("[data-print]").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });

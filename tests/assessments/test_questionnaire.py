@@ -16,6 +16,7 @@ from emassess.assessments.questionnaire import (
     read_questionnaire,
 )
 from emassess.framework import models as fm
+from emassess.framework.loading import ANTI_PATTERN_SLUGS
 
 
 def test_the_shipped_questionnaire_is_sound(definition):
@@ -30,20 +31,34 @@ def test_seven_sections_in_order(definition):
 
 def test_behaviour_items_follow_the_design_rules(definition):
     behaviours = next(s for s in definition["sections"] if s["slug"] == "behaviours")["questions"]
-    for anti_pattern in ("bottleneck-manager", "weekend-warrior", "architect-in-exile", "lgtm-machine"):
+    for anti_pattern in ANTI_PATTERN_SLUGS:
         items = [q for q in behaviours if q["anti_pattern"] == anti_pattern]
         assert 4 <= len(items) <= 7
         assert sum(bool(q.get("reverse")) for q in items) <= 1
     # interleaved: no two items of one anti-pattern in a row
     assert all(a["anti_pattern"] != b["anti_pattern"] for a, b in itertools.pairwise(behaviours))
-    assert definition["scale"]["labels"] == ["Never", "Rarely", "Sometimes", "Often", "Almost always"]
+    # one four-week window, answers anchored to counts; habits by share of the time
+    assert "last four weeks" in next(s for s in definition["sections"] if s["slug"] == "behaviours")["intro"]
+    assert definition["scale"]["labels"][1:3] == ["Once or twice", "About once a week"]
+    assert all(
+        q.get("scale") == "share"
+        for q in next(s for s in definition["sections"] if s["slug"] == "practices")["questions"]
+    )
+    # no item joins two acts with "or ... or", and no feelings inside the behaviour scale
+    assert not any(word in q["text"] for q in behaviours for word in ("felt", "tired", "so that your name"))
 
 
-def test_at_least_three_scenarios_each_with_one_best_option(definition):
+def test_scenarios_each_with_one_best_option_that_is_not_the_longest(definition):
     scenarios = next(s for s in definition["sections"] if s["slug"] == "judgement")["questions"]
     assert len(scenarios) >= 3
     for scenario in scenarios:
         assert [o["score"] for o in scenario["options"]].count(3) == 1
+        best = next(o for o in scenario["options"] if o["score"] == 3)
+        assert len(best["label"]) < max(len(o["label"]) for o in scenario["options"]), scenario["id"]
+        assert scenario.get("title"), "a scenario is named on the result by its title"
+    # at least one rewards stepping in rather than back
+    incident = next(s for s in scenarios if s["id"] == "judgement.incident")
+    assert next(o for o in incident["options"] if o["score"] == 3)["value"] == "step_in"
 
 
 @pytest.mark.parametrize(
@@ -52,7 +67,9 @@ def test_at_least_three_scenarios_each_with_one_best_option(definition):
         (lambda d: d["sections"][3]["questions"].__setitem__(0, {**d["sections"][3]["questions"][0],
                                                                   "text": "You do not review code."}), "negation"),
         (lambda d: d["sections"][3]["questions"].__delitem__(slice(0, 12)), "at least 4"),
-        (lambda d: d["sections"][5]["questions"].__delitem__(slice(0, 4)), "scenarios"),
+        (lambda d: d["sections"][5]["questions"].__delitem__(slice(0, 5)), "scenarios"),
+        (lambda d: d["advice"]["own-something-small"].update(applies_if=["juggles"]), "unknown fact"),
+        (lambda d: d["sections"][5]["questions"][0]["options"][0].update(label="x" * 200), "longest"),
         (lambda d: d["framework"]["archetypes"][0]["profile"].update(product=90), "sum to 100"),
         (lambda d: d["sections"].pop(), "sections must be"),
     ],

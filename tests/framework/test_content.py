@@ -53,9 +53,18 @@ def test_six_tlm_checklist_statements(framework):
     assert "half" in m.FrameworkText.objects.get(key="tlm_rule").text.lower()
 
 
-def test_four_anti_patterns_each_with_signals_and_at_least_two_practices(framework):
+def test_seed_000s_four_anti_patterns_then_ours_each_with_signals_and_practices(framework):
     names = list(m.AntiPattern.objects.values_list("name", flat=True))
-    assert names == ["Bottleneck Manager", "Weekend Warrior", "Architect-in-Exile", "LGTM Machine"]
+    assert names == [
+        "Bottleneck Manager",
+        "Weekend Warrior",
+        "Architect-in-Exile",
+        "LGTM Machine",
+        "Out-of-Reach Manager",
+    ]
+    ours = m.AntiPattern.objects.get(slug="out-of-reach-manager")
+    assert ours.source.slug == "emassess", "the people side is labelled as our own addition"
+    assert "our own addition" in ours.description
     for anti_pattern in m.AntiPattern.objects.all():
         assert anti_pattern.signals.count() >= 4, anti_pattern
         assert anti_pattern.practices.count() >= 2, anti_pattern

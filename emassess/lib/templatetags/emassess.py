@@ -6,8 +6,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def delta(change: int | None, up_is_bad: bool = False) -> str:
-    """An arrow and the signed change since last time, with words for screen readers."""
+def delta(change: int | None, up_is_bad: bool = False, neutral: bool = False) -> str:
+    """An arrow and the signed change since last time, with words for screen readers. Red marks
+    a change for the worse and green one for the better; a `neutral` change (a fit, which is
+    neither) is neither colour."""
     if change is None:
         return ""
     if change == 0:
@@ -17,7 +19,7 @@ def delta(change: int | None, up_is_bad: bool = False) -> str:
     return format_html(
         '<span class="delta small fw-semibold {}"><span aria-hidden="true">{} {}</span>'
         '<span class="visually-hidden">{} {} since last time</span></span>',
-        "text-success" if good else "text-danger",
+        "text-body-secondary" if neutral else "text-success" if good else "text-danger",
         "▲" if up else "▼",
         f"{change:+d}",
         "up" if up else "down",
