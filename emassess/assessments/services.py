@@ -41,6 +41,7 @@ def _role_answers(manager: Membership, today: datetime.date) -> dict[str, str]:
         answers["role.months"] = str(months)
     if manager.team is not None:
         answers["role.team_kind"] = manager.team.kind
+        answers["role.teams"] = "1"  # what the organisation records; a manager of managers corrects it
     return answers
 
 
@@ -55,7 +56,10 @@ def assessment_start(*, manager: Membership) -> Assessment:
     answers = _role_answers(manager, timezone.localdate())
     previous = manager.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at").first()
     if previous is not None:
-        answers["role.paired_tech_lead"] = previous.answers.get("role.paired_tech_lead", "")
+        # Facts about the job that rarely change between quarters, offered for the manager to confirm.
+        for fact in ("role.paired_tech_lead", "role.teams", "role.codes", "role.reviews", "role.designs"):
+            if previous.answers.get(fact):
+                answers[fact] = previous.answers[fact]
     try:
         with transaction.atomic():
             return Assessment.objects.create(manager=manager, version=version, answers=answers)

@@ -26,9 +26,9 @@ def week(*shares: int) -> dict[str, int]:
     return dict(zip(FOCUS_AREA_SLUGS, shares, strict=True))
 
 
-def habits(bottleneck: int, weekend: int, architect: int, lgtm: int) -> dict[str, int]:
-    """How often (0-4) a manager shows each anti-pattern's behaviours, in the framework's order."""
-    return dict(zip(ANTI_PATTERN_SLUGS, (bottleneck, weekend, architect, lgtm), strict=True))
+def habits(bottleneck: int, weekend: int, architect: int, lgtm: int, out_of_reach: int = 1) -> dict[str, int]:
+    """How often (0-4) a manager shows each construct's behaviours, in the framework's order."""
+    return dict(zip(ANTI_PATTERN_SLUGS, (bottleneck, weekend, architect, lgtm, out_of_reach), strict=True))
 
 
 # Oldest first; the last one is last quarter.
@@ -46,8 +46,8 @@ DEMO_HISTORIES: dict[str, list[AnswerProfile]] = {
     ],
     # Emma, EM of a product team: a Team Lead EM whose reviewing habit is creeping up.
     "em@acme.test": [
-        AnswerProfile(role="em", reports=6, week=week(0, 15, 45, 20, 10, 10), tlm_statements=1,
-                      behaviour=habits(1, 0, 1, 1), practice=3),
+        AnswerProfile(role="em", reports=6, week=week(0, 15, 45, 20, 10, 10), tlm_statements=1, codes=False,
+                      behaviour=habits(1, 0, 1, 1, 0), practice=3),
         AnswerProfile(role="em", reports=6, week=week(5, 20, 40, 15, 10, 10), tlm_statements=1,
                       behaviour=habits(2, 0, 1, 1), practice=3),
         AnswerProfile(role="em", reports=6, week=week(5, 25, 35, 15, 10, 10), tlm_statements=2,
@@ -64,13 +64,13 @@ DEMO_HISTORIES: dict[str, list[AnswerProfile]] = {
         AnswerProfile(role="tlm", reports=2, week=week(25, 25, 20, 15, 10, 5), tlm_statements=4,
                       behaviour=habits(1, 2, 1, 1), practice=2, energy="both"),
         AnswerProfile(role="tlm", reports=2, week=week(10, 20, 20, 35, 10, 5), tlm_statements=3,
-                      behaviour=habits(1, 1, 2, 2), practice=2, energy="people"),
+                      behaviour=habits(1, 1, 2, 2, 2), practice=2, energy="people"),
     ],
     "lena@globex.test": [
         AnswerProfile(role="em", reports=5, week=week(0, 10, 30, 20, 35, 5), behaviour=habits(1, 0, 2, 1),
-                      practice=3),
+                      codes=False, practice=3),
         AnswerProfile(role="em", reports=5, week=week(0, 10, 25, 20, 40, 5), behaviour=habits(1, 0, 3, 1),
-                      practice=2, practices={"pair-on-hard-problems": 0}),
+                      codes=False, practice=2, practices={"pair-on-hard-problems": 0}),
     ],
     "kai@globex.test": [
         AnswerProfile(role="tlm", team_kind="infrastructure", reports=3, week=week(35, 30, 20, 5, 5, 5),
@@ -90,13 +90,18 @@ def generated_history(email: str, quarters: int) -> list[AnswerProfile]:
         week(0, 15, 45, 20, 10, 10), week(5, 20, 35, 20, 10, 10), week(15, 35, 25, 10, 10, 5),
         week(0, 10, 25, 45, 15, 5), week(0, 10, 20, 20, 45, 5), week(30, 25, 25, 10, 5, 5),
     ])  # fmt: skip
-    levels = {slug: rng.randint(0, 3) for slug in habits(0, 0, 0, 0)}
+    # Most managers show most traps rarely; about one in four leans into any one of them (level 2
+    # is the watch band), so the dashboards look like an organisation, not a crisis.
+    levels = {slug: rng.choice((0, 0, 1, 1, 1, 1, 2, 3)) for slug in habits(0, 0, 0, 0)}
+    codes = base["hands_on_coding"] > 0
     history = []
     for _ in range(quarters):
-        levels = {slug: min(4, max(0, level + rng.choice((-1, 0, 0, 1)))) for slug, level in levels.items()}
+        levels = {slug: min(3, max(0, level + rng.choice((-1, 0, 0, 0, 1)))) for slug, level in levels.items()}
         history.append(
             AnswerProfile(
                 role="tlm" if base["hands_on_coding"] >= 30 else "em",
+                codes=codes,
+                reviews=codes or base["technical_leadership"] >= 15,
                 week=base,
                 reports=rng.randint(2, 8),
                 tlm_statements=rng.randint(1, 5),

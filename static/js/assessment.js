@@ -48,15 +48,19 @@
     var save = function () {
       var data = new FormData(f);
       data.set("action", "autosave");
+      f.dataset.saving = "1";  // while a save is on its way (the browser tests wait for it)
       fetch(window.location.href, { method: "POST", body: data, credentials: "same-origin", redirect: "manual" })
         .then(function (response) {
           if (status) { status.textContent = response.status === 204 ? "Your answers are saved." : ""; }
         })
-        .catch(function () { if (status) { status.textContent = ""; } });
+        .catch(function () { if (status) { status.textContent = ""; } })
+        .finally(function () { delete f.dataset.saving; });
     };
     var later = function () { window.clearTimeout(timer); timer = window.setTimeout(save, 800); };
     f.addEventListener("change", later);
     f.addEventListener("input", later);
+    // Moving on saves the page anyway: a save still waiting to start would only repeat it.
+    f.addEventListener("submit", function () { window.clearTimeout(timer); });
   });
 
   // Print buttons on the result page.

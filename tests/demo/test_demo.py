@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from emassess.accounts.models import User
-from emassess.assessments.models import Assessment
+from emassess.assessments.models import Assessment, RiskScore
 from emassess.demo.organisations import DEMO_PASSWORD, load_demo, months_before
 from emassess.orgs.cycles import quarter_of
 from emassess.orgs.models import Membership, Organisation, Team
@@ -115,3 +115,19 @@ def test_make_run_gives_demo_managers_past_quarters_and_leaves_this_one_open(db)
     )
     assert this_quarter.count() >= 3
     assert not Assessment.objects.filter(manager__role="hr").exists()
+
+
+def test_the_demo_figures_look_like_an_organisation_not_a_crisis(db):
+    """Outside testing found 89% of the demo's managers flagged for Weekend Warrior: no trap should
+    flag more than half of them, and the people side is measured for each."""
+    for command in ("load_framework", "load_questionnaire", "load_demo"):
+        call_command(command, stdout=io.StringIO())
+    results = Assessment.objects.filter(status="submitted")
+    total = results.count()
+    assert total >= 30
+    for anti_pattern in ("bottleneck-manager", "weekend-warrior", "architect-in-exile", "lgtm-machine"):
+        flagged = RiskScore.objects.filter(
+            assessment__in=results, anti_pattern=anti_pattern, band__in=["watch", "high"]
+        )
+        assert flagged.count() <= total / 2, anti_pattern
+    assert RiskScore.objects.filter(assessment__in=results, anti_pattern="out-of-reach-manager").count() == total
