@@ -6,10 +6,10 @@ JSON with RULES_VERSION when the review is submitted.
 The rules, in order:
 
 1. Move back to the individual-contributor track when the manager does not enjoy the people
-   side (the two lowest answers), or wants the IC track and enjoys it only some weeks. After a
+   side at all (the lowest answer), or wants the IC track and enjoys it only some weeks. After a
    year, Christoph Nakazawa's advice (seed 004) is to shift back if you do not enjoy managing
    people at all; an engineer who has managed is worth more for it, so it is no step down.
-2. Otherwise rebalance when any warning sign shows: mixed enjoyment, more drains than energy,
+2. Otherwise rebalance when any warning sign shows: rare or mixed enjoyment, more drains than energy,
    a coding share too high for the role, Weekend Warrior or Bottleneck Manager risk rising or
    high, wanting to give up the technical leadership or the coding, wanting to give up 1:1s,
    wanting more technical work, or wanting the IC track despite enjoying the people side. The
@@ -50,8 +50,9 @@ RECOMMENDATION_LABELS = {
     MOVE_TO_IC: "Move back to the individual-contributor track",
 }
 
-# Enjoyment of the people side, 1-5: at most this is "does not enjoy it" (seed 004: shift back).
-LOW_ENJOYMENT = 2
+# Enjoyment of the people side, 1-5: at most this is "does not enjoy it at all", seed 004's reason
+# to shift back. "Rarely" is not that: it calls for changing the role's shape first.
+LOW_ENJOYMENT = 1
 # Exactly this is "some weeks yes, some weeks no": the role's shape needs work before the role does.
 MIXED_ENJOYMENT = 3
 # Drains are heavy from this many, or whenever they outnumber what energises the manager.
@@ -230,7 +231,8 @@ def compare_outcomes(*, first: Outcome | None, latest: Outcome | None) -> Review
                 risk["name"],
                 old["risk"] if old else None,
                 risk["risk"],
-                risk["risk"] - old["risk"] if old else None,
+                # A risk one of the two could not measure (too few answers applied) has no change.
+                risk["risk"] - old["risk"] if old and old["risk"] is not None and risk["risk"] is not None else None,
                 old["band"] if old else None,
                 risk["band"],
             )
@@ -280,11 +282,12 @@ def _rebalance_signals(
     give_up = list(answers.get("give_up") or [])
     wants = answers.get("wants_next")
 
-    if enjoyment == MIXED_ENJOYMENT:
+    if LOW_ENJOYMENT < enjoyment <= MIXED_ENJOYMENT:
         signals.append(
             _Signal(
-                _enjoyment_reason(enjoyment) + " Mixed feelings are a reason to change the shape of the role "
-                "before judging the role itself.",
+                _enjoyment_reason(enjoyment) + " Enjoying it rarely or only some weeks is a reason to change the "
+                "shape of the role before judging the role itself: seed 004's advice to shift back is for those "
+                "who do not enjoy managing people at all.",
                 (_drains_step(drain_labels) if drains else STEP_PARTNER,),
             )
         )
