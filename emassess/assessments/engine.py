@@ -544,7 +544,7 @@ def practice_advice(
             for qid in rule.get("addresses", [])
             if qid in questions and applies(definition, questions[qid], answers) and isinstance(answers.get(qid), int)
         ]
-        addressed_points = sum(towards_risk(item, value) for item, value in addressed)
+        addressed_points = sum(towards_risk(item, answer) for item, answer in addressed)
         priority = round(rarity * (top.risk + sum(risk.risk or 0 for risk in others) / 2))
         priority += ADDRESSED_WEIGHT * addressed_points
         against = _names([f"the {risk.name} ({risk.risk}, {risk.band})" for risk in elevated])

@@ -177,7 +177,7 @@ def test_the_page_and_the_export_withhold_the_same_figures(hr, cast, managers_in
         for row in export(hr, "2026-Q3")
         if row[0] == "heatmap (watch or high)" and row[1].startswith(("Small", cast.alice.team.name))
     )
-    assert heatmap_cells_withheld == 8  # both teams: Small has 2, and the other would give it away
+    assert heatmap_cells_withheld == 10  # five traps, both teams: Small has 2, and the other would give it away
     assert withheld_in_export >= heatmap_cells_withheld
 
 

@@ -30,7 +30,7 @@ def test_framework_guide_shows_the_content(client, cast, framework):
     for name in ("Tech Lead EM", "Lead of Leads EM", "Bottleneck Manager", "LGTM Machine", "Weekend Warrior"):
         assert name in page
     assert page.count('data-testid="archetype"') == 6
-    assert page.count('data-testid="anti-pattern"') == 4
+    assert page.count('data-testid="anti-pattern"') == 5
 
 
 def _add_managers(organisation, count: int) -> None:
