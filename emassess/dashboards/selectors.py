@@ -24,6 +24,7 @@ from emassess.framework.models import AntiPattern, Archetype
 from emassess.orgs.cycles import Cycle, cycle_containing, quarter_labels, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
 from emassess.orgs.selectors import eligible_managers, role_anniversary
+from emassess.reminders.manual import manually_reminded
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -401,6 +402,38 @@ def overdue_list(*, organisation: Organisation, today: datetime.date) -> QuerySe
         .select_related("user", "team")
         .order_by("team__name", "user__full_name", "pk")
     )
+
+
+class FollowUpStatus(TypedDict):
+    reminded: bool  # HR has sent this cycle's one manual reminder
+
+
+def _not_done_this_cycle(
+    *, organisation: Organisation, today: datetime.date, drafting: bool
+) -> QuerySet[WithAnnotations[Membership, FollowUpStatus]]:
+    cycle = cycle_containing(today, organisation.cadence_months)
+    return (
+        _with_status(eligible_managers(organisation=organisation, cycle=cycle), cycle)
+        .filter(done=False, drafting=drafting)
+        .annotate(reminded=manually_reminded(cycle=cycle))
+        .select_related("user", "team")
+        .order_by("team__name", "user__full_name", "pk")
+    )
+
+
+def not_started_list(
+    *, organisation: Organisation, today: datetime.date
+) -> QuerySet[WithAnnotations[Membership, FollowUpStatus]]:
+    """Managers expected this cycle who have neither completed it nor begun a draft: who they are,
+    never anything they answered. As `completion` counts them."""
+    return _not_done_this_cycle(organisation=organisation, today=today, drafting=False)
+
+
+def in_progress_list(
+    *, organisation: Organisation, today: datetime.date
+) -> QuerySet[WithAnnotations[Membership, FollowUpStatus]]:
+    """Managers with a draft who have not completed this cycle, as `completion` counts them."""
+    return _not_done_this_cycle(organisation=organisation, today=today, drafting=True)
 
 
 def never_assessed_list(*, organisation: Organisation, today: datetime.date) -> QuerySet[Membership]:
