@@ -72,6 +72,9 @@ def test_the_invitation_and_the_nudge(cast, settings):
     assert nudge.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe.strip("<>") in nudge.body
     assert invitation.extra_headers["Message-ID"].startswith("<reminder-")
+    for message in (invitation, nudge):  # the due date, in words and in the HTML
+        assert "Due by Thursday 31 December 2026, the last day of 2026-Q4." in message.body
+        assert "Due by Thursday 31 December 2026</strong>, the last day of 2026-Q4." in message.alternatives[0][0]
 
 
 def test_nothing_goes_to_someone_who_completed_after_it_was_recorded(cast, submit):
@@ -186,6 +189,8 @@ def test_a_year_into_the_role_the_review_email_goes_once_and_not_after_the_revie
     assert [m.subject for m in review_mail] == ["A year in your role: time for your one-year review"]
     assert "https://emassess.example.com/reviews/" in review_mail[0].body
     assert "do you enjoy the people side?" in review_mail[0].body
+    assert "Due since Sunday 1 November 2026, a year after your role began." in review_mail[0].body
+    assert "Due since Sunday 1 November 2026</strong>" in review_mail[0].alternatives[0][0]
 
     # Submitted before a second dispatcher run: nothing more about it.
     role_review_submit(review=role_review_start(manager=cast.alice, year=1), answers=review_answers())

@@ -156,3 +156,41 @@ def test_the_spring_clock_change_does_not_move_a_cycle():
     assert cycle_containing(D(2026, 3, 29)).label == "2026-Q1"
     start, end = cycle_containing(D(2026, 3, 29)).bounds("Europe/London")
     assert (start.utcoffset(), end.utcoffset()) == (datetime.timedelta(0), datetime.timedelta(hours=1))
+
+
+def test_someone_invited_minutes_ago_is_not_nudged_in_the_next_run(cast):
+    """Alice joins on 20 October (day 19 of the quarter, past the 14 days); her invitation goes at
+    noon; the dispatcher runs again three minutes later, and the next day: no nudge until 3 November."""
+    from django.core import mail
+
+    from tests.helpers import at
+    from tests.reminders.conftest import send_invitations
+
+    send_invitations("2026-10-20")
+    assert Reminder.objects.get(email="alice@acme.test", kind="cycle_open").status == "sent"
+    for moment in (at("2026-10-20") + datetime.timedelta(minutes=3), at("2026-10-21"), at("2026-11-02", hour=23)):
+        reminders_dispatch(now=moment)
+        assert not Reminder.objects.filter(kind="cycle_nudge").exists(), moment
+    reminders_dispatch(now=at("2026-11-03", hour=0))
+    assert set(Reminder.objects.filter(kind="cycle_nudge").values_list("email", flat=True)) == {
+        "alice@acme.test", "carol@acme.test", "gus@globex.test",
+    }  # fmt: skip
+    assert [m.subject for m in mail.outbox if m.to == ["alice@acme.test"]] == ["Your 2026-Q4 self-assessment is open"]
+
+
+def test_the_nudge_day_is_the_invitations_day_in_the_organisations_time_zone(cast):
+    """Sent at 20:00 UTC on 20 October, the invitation is 21 October in Tokyo: the nudge, 14 days on."""
+    from tests.reminders.conftest import send_invitations
+
+    cast.acme.timezone = "Asia/Tokyo"
+    cast.acme.save()
+    send_invitations("2026-10-20")  # noon UTC: 21:00 in Tokyo, still the 20th there
+    Reminder.objects.filter(email="alice@acme.test").update(
+        sent_at=datetime.datetime(2026, 10, 20, 20, 0, tzinfo=datetime.UTC)
+    )
+    facts_on = {
+        d.email: d for d in due_reminders(organisation=cast.acme, today=D(2026, 11, 3)) if d.kind == "cycle_nudge"
+    }
+    assert "carol@acme.test" in facts_on and "alice@acme.test" not in facts_on
+    assert "alice@acme.test" in {d.email for d in due_reminders(organisation=cast.acme, today=D(2026, 11, 4))
+                                 if d.kind == "cycle_nudge"}  # fmt: skip
