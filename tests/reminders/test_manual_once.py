@@ -45,7 +45,7 @@ def click_at_once(users, person) -> list[list[str]]:
             response = client.post(url, {"person": person.pk}, follow=True)
             page = html.unescape(response.content.decode())
             said.append([message for message in SAYINGS if message in page])
-        except BaseException as error:  # noqa: BLE001 - reported below, in the test's own thread
+        except BaseException as error:  # reported below, in the test's own thread
             errors.append(error)
         finally:
             connection.close()
