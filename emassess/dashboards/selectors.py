@@ -79,6 +79,7 @@ class Named:
 class HeatmapRow:
     team: Team
     cells: list[Share]  # one per anti-pattern, in framework order
+    figures: QuarterFigures  # every figure of the team's release for the quarter, for the export
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,7 @@ class Aggregates:
     flagged: list[tuple[Named, Share]]  # share of managers in watch or high
     high: list[tuple[Named, Share]]
     trends: list[TrendPoint]
+    by_quarter: dict[str, QuarterFigures]  # every figure of each trend quarter, for the export
 
 
 @dataclass(frozen=True)
@@ -258,6 +260,7 @@ def aggregates(
             )
             for label in quarters
         ],
+        by_quarter=figures,
     )
 
 
@@ -278,8 +281,10 @@ def heatmap(
     releases = releases or releases_of(organisation=organisation, quarters=[quarter.label])
     release = releases.by_quarter.get(quarter.label)
     withheld = [Share(0, 0, True) for _ in anti_patterns]
+    # A team without a release, or without a group in it (nobody answered), has no figures to show.
+    nothing = QuarterFigures(quarter.label, release, 0, True, {})
     if release is None:
-        return Heatmap(teams, [HeatmapRow(team, withheld) for team in teams])
+        return Heatmap(teams, [HeatmapRow(team, withheld, nothing) for team in teams])
     groups = {
         group.team_id: group
         for group in ReleasedGroup.objects.filter(release=release, team__in=list(teams)).prefetch_related("figures")
@@ -288,10 +293,10 @@ def heatmap(
     for team in teams:
         group = groups.get(team.pk)
         if group is None:
-            rows.append(HeatmapRow(team, withheld))
+            rows.append(HeatmapRow(team, withheld, nothing))
             continue
         figures = releases.figures(release, group)
-        rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns]))
+        rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns], figures))
     return Heatmap(teams, rows)
 
 

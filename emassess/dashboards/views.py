@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from emassess.assessments.selectors import result_page
 from emassess.dashboards.charts import prevalence_trend
+from emassess.dashboards.exports import export_filename
 from emassess.dashboards.selectors import (
     ONE_YEAR_REVIEW_WINDOW,
     follow_ups,
@@ -115,7 +116,7 @@ def overview_export(request: MemberRequest) -> HttpResponse:
         organisation=organisation, quarter=quarter, today=today, heatmap_page=request.GET.get("teams_page")
     )
     content = dashboard_export(page=page, organisation=organisation, label="organisation overview", by=request.user)
-    return _csv_response(content, f"emassess-{organisation.slug}-{quarter.label}.csv")
+    return _csv_response(content, export_filename(organisation=organisation, quarter=quarter))
 
 
 @hr_only
@@ -127,7 +128,7 @@ def team_export(request: MemberRequest, pk: int) -> HttpResponse:
     page = team_page(team=team, quarter=quarter, today=today)
     results_shown_to_hr(results=[row.latest for row in page.managers if row.latest])
     content = dashboard_export(page=page, organisation=organisation, label=f"team {team.name}", by=request.user)
-    return _csv_response(content, f"emassess-{organisation.slug}-team-{team.pk}-{quarter.label}.csv")
+    return _csv_response(content, export_filename(organisation=organisation, quarter=quarter, team=team))
 
 
 @hr_only
