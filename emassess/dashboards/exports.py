@@ -7,7 +7,7 @@ Excel and LibreOffice open as it is.
   quarters and the teams of the heatmap page shown; a team's export holds that team's quarters and
   then one row per manager (status, and bands where HR may see their result).
 - A withheld figure is an empty cell, never a number, and the row's `withheld` column says why
-  ("not enough responses", or "not released yet" for a quarter that has not closed).
+  ("not enough responses", or "not released" for a quarter whose figures have not been released, such as the open one).
 - Completion (live, for the cycle) is on the row of the quarter chosen, for the group the page is about.
 """
 
@@ -24,7 +24,7 @@ from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Overview, Quarte
 from emassess.orgs.cycles import Cycle
 from emassess.orgs.models import Organisation, Team
 
-NOT_RELEASED = "not released yet"
+NOT_RELEASED = "not released"
 BOM = "\ufeff"
 COMPLETION = ["cycle", "managers expected", "done", "in progress", "not started", "overdue"]
 
