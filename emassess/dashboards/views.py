@@ -191,6 +191,11 @@ def follow_up(request: MemberRequest, kind: str) -> HttpResponse:
     return render(request, "dashboards/follow_up.html", context)
 
 
+def _is_id(value: str) -> bool:
+    """A row id or page number as a form sends it (no other digits, nothing a database cannot hold)."""
+    return value.isascii() and value.isdigit() and len(value) < 19
+
+
 # The lists whose people HR may remind now: those who have not completed the current cycle.
 REMINDABLE = ("not-started", "in-progress")
 
@@ -202,9 +207,9 @@ def follow_up_remind(request: MemberRequest, kind: str) -> HttpResponse:
     if kind not in REMINDABLE:
         raise Http404("No such list.")
     back = reverse("follow_up", args=[kind])
-    if request.POST.get("page", "").isdigit():
+    if _is_id(request.POST.get("page", "")):
         back += f"?page={request.POST['page']}"
-    ids = [int(value) for value in request.POST.getlist("person") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("person") if _is_id(value)]
     if not ids:
         messages.error(request, "Choose who to remind: nobody was chosen.")
         return redirect(back)
