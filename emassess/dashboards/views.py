@@ -219,7 +219,7 @@ def follow_up_remind(request: MemberRequest, kind: str) -> HttpResponse:
     if report.queued:
         names = ", ".join(person.user.get_full_name() for person in report.queued)
         due = report.cycle.due_on
-        messages.success(request, f"Reminder sent to {names}: their {label} self-assessment is due by "
+        messages.success(request, f"Reminder on its way to {names}: their {label} self-assessment is due by "
                                   f"{due.day} {due:%B %Y}.")  # fmt: skip
     for person, why in report.refused:
         messages.info(request, f"No reminder to {person.user.get_full_name()}: {why}.")

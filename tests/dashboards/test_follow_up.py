@@ -70,7 +70,7 @@ def test_remind_now_sends_one_email_with_the_due_date_and_records_it(
         response = remind(hr, "not-started", cast.alice)
     assert response.redirect_chain[-1][0] == reverse("follow_up", args=["not-started"]) + "?page=1"
     assert messages_of(response) == [
-        "Reminder sent to Alice Able: their 2026-Q4 self-assessment is due by 31 December 2026."
+        "Reminder on its way to Alice Able: their 2026-Q4 self-assessment is due by 31 December 2026."
     ]
     assert [m.to for m in mail.outbox] == [["alice@acme.test"]]
     message = mail.outbox[0]
@@ -111,7 +111,7 @@ def test_remind_everyone_on_the_page_skips_those_reminded(hr, cast, dora, django
     with django_capture_on_commit_callbacks(execute=True):
         response = remind(hr, "not-started", cast.alice, extra)
     assert messages_of(response) == [
-        "Reminder sent to Eve Extra: their 2026-Q4 self-assessment is due by 31 December 2026.",
+        "Reminder on its way to Eve Extra: their 2026-Q4 self-assessment is due by 31 December 2026.",
         "No reminder to Alice Able: already reminded this cycle.",
     ]
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", extra.user.email]

@@ -59,7 +59,7 @@ def click_at_once(users, person) -> list[list[str]]:
     return said
 
 
-SAYINGS = ("Reminder sent to Alice Able", "No reminder to Alice Able: already reminded this cycle.")
+SAYINGS = ("Reminder on its way to Alice Able", "No reminder to Alice Able: already reminded this cycle.")
 
 
 def assert_told_once_sent_once_refused(said: list[list[str]]) -> None:
