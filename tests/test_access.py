@@ -71,6 +71,24 @@ EXPECTED = {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
     },
+    "follow_up (not-started)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    "follow_up (in-progress)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
+    },
+    # A POST naming Alice: Acme's HR and admin remind her and come back to the list; Globex's HR
+    # comes back to its own list with "not a manager expected here", and nobody is reminded.
+    "follow_up_remind (not-started)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 302, "other_org_hr": 302, "org_admin": 302, "superuser": 403,
+    },
+    "follow_up_remind (overdue)": {
+        "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
+        "hr": 404, "other_org_hr": 404, "org_admin": 404, "superuser": 403,
+    },
     "follow_up (no-such-list)": {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 404, "other_org_hr": 404, "org_admin": 404, "superuser": 403,
@@ -117,6 +135,9 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
     """(method, url, data) of a page, making Alice's assessments where the page needs them."""
     if page in ("team_dashboard", "team_export"):
         return "get", reverse(page, args=[cast.alice.team.pk]), {}
+    if page.startswith("follow_up_remind"):
+        kind = page.split("(")[1].rstrip(")")
+        return "post", reverse("follow_up_remind", args=[kind]), {"person": cast.alice.pk}
     if page.startswith("follow_up"):
         return "get", reverse("follow_up", args=[page.split("(")[1].rstrip(")")]), {}
     if page in ("shared_result", "assessment_share"):
@@ -160,6 +181,16 @@ def test_every_url_checks_who_is_asking(client, cast, version, page, role):
         assert response["Location"].startswith(reverse("admin:login"))
     else:
         assert_status(response, expected, url)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_acmes_hr_and_admin_can_have_alice_reminded(client, cast, version, role):
+    from emassess.reminders.models import Reminder
+
+    _, url, data = request_for("follow_up_remind (not-started)", cast, version)
+    login_as(client, cast, role)
+    client.post(url, data)
+    assert Reminder.objects.filter(kind="manual").exists() == (role in ("hr", "org_admin"))
 
 
 def test_every_url_of_the_project_is_in_the_matrix():

@@ -85,6 +85,8 @@ class Assessment(models.Model):
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     # The manager's choice to let HR read this one result (organisations may also allow HR all of them).
     shared_with_hr = models.BooleanField(default=False)
+    # When it was shared (HR's view of it says so); cleared when the manager stops sharing it.
+    shared_at = models.DateTimeField(null=True, blank=True)
     # Set the first time HR can read it one by one (shared, or shown to HR while the organisation let
     # HR see individual results) and never cleared, not by stopping sharing nor by erasure: what HR
     # has read once it knows for good, so released figures never count it as protecting anyone.

@@ -132,9 +132,13 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
 
 def assessment_set_shared(*, assessment: Assessment, shared: bool, by: User) -> None:
     """The manager's choice to let HR read one submitted result, recorded in the audit log."""
+    if not shared:
+        assessment.shared_at = None
+    elif not assessment.shared_with_hr or assessment.shared_at is None:
+        assessment.shared_at = timezone.now()  # sharing again what is already shared keeps its date
     assessment.shared_with_hr = shared
     assessment.known_to_hr = assessment.known_to_hr or shared
-    assessment.save(update_fields=["shared_with_hr", "known_to_hr", "updated_at"])
+    assessment.save(update_fields=["shared_with_hr", "shared_at", "known_to_hr", "updated_at"])
     action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
     audit_record(action=action, organisation=assessment.manager.organisation, actor=by,
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip

@@ -103,7 +103,14 @@ def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
     assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
     if not assessment.is_submitted:
         return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
-    return render(request, "assessments/result.html", {"page": result_page(assessment=assessment)})
+    context = {
+        "page": result_page(assessment=assessment),
+        # The heading's facts (HR's view of a shared result passes the same names: dashboards.views).
+        "viewer_is_owner": True,
+        "owner_name": request.user.get_full_name(),
+        "shared_at": assessment.shared_at if assessment.shared_with_hr else None,
+    }
+    return render(request, "assessments/result.html", context)
 
 
 @manager_only

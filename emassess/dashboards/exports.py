@@ -1,4 +1,15 @@
-"""CSV exports of the dashboards: exactly what the page shows, with the same suppression."""
+"""CSV exports of the dashboards: what the page shows, with the same suppression, as one table that
+Excel and LibreOffice open as it is.
+
+- UTF-8 with a byte order mark (so Excel reads "Tomás" right), comma-separated, CRLF line ends.
+- One row per group and quarter: the organisation (its `team` cell empty) and each team, with a
+  column per measure (a count and a share in % each). The overview holds the organisation's trend
+  quarters and the teams of the heatmap page shown; a team's export holds that team's quarters and
+  then one row per manager (status, and bands where HR may see their result).
+- A withheld figure is an empty cell, never a number, and the row's `withheld` column says why
+  ("not enough responses", or "not released" for a quarter whose figures have not been released, such as the open one).
+- Completion (live, for the cycle) is on the row of the quarter chosen, for the group the page is about.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +18,15 @@ import io
 import re
 from collections.abc import Iterable
 
-from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Overview, Share, TeamPage
+from django.utils.text import slugify
 
-HEADER = ["section", "item", "measure", "value"]
+from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Overview, QuarterFigures, TeamPage
+from emassess.orgs.cycles import Cycle
+from emassess.orgs.models import Organisation, Team
 
+NOT_RELEASED = "not released"
+BOM = "\ufeff"
+COMPLETION = ["cycle", "managers expected", "done", "in progress", "not started", "overdue"]
 
 # A spreadsheet runs a cell that starts with one of these as a formula. It may also split a cell
 # on a semicolon, a tab or a pipe (whatever it takes the separator to be) or a line break, so
@@ -25,47 +41,72 @@ def _safe(value: object) -> object:
     return value
 
 
-def _share_rows(section: str, item: str, value: Share) -> list[list[object]]:
-    if value.suppressed:
-        return [[section, item, "share %", NOT_ENOUGH_RESPONSES]]
-    return [[section, item, "count", value.count], [section, item, "share %", value.percent]]
-
-
-def _rows(page: Overview | TeamPage) -> Iterable[list[object]]:
-    c = page.completion
-    yield ["completion", c.cycle.label, "managers expected", c.total]
-    for status, count in (("done", c.done), ("in progress", c.in_progress), ("not started", c.not_started),
-                          ("overdue", c.overdue)):  # fmt: skip
-        yield ["completion", c.cycle.label, status, count]
+def measures(page: Overview | TeamPage) -> list[tuple[str, str]]:
+    """(column label, released measure) of every figure, in the page's order."""
     a = page.aggregates
-    yield ["results", page.quarter.label, "responses", a.responses]
-    for archetype, value in a.archetype_mix:
-        yield from _share_rows("archetype mix", archetype.name, value)
-    yield from _share_rows("tlm fit", "TLM role may suit (half or more statements)", a.tlm_fit)
-    for anti_pattern, value in a.flagged:
-        yield from _share_rows("anti-pattern prevalence (watch or high)", anti_pattern.name, value)
-    for anti_pattern, value in a.high:
-        yield from _share_rows("anti-pattern prevalence (high)", anti_pattern.name, value)
-    heatmap = page.heatmap.rows if isinstance(page, Overview) else []
-    for row in heatmap:
-        for anti_pattern, value in zip(page.anti_patterns, row.cells, strict=True):
-            yield from _share_rows("heatmap (watch or high)", f"{row.team.name} / {anti_pattern.name}", value)
-    for point in a.trends:
-        yield ["trend", point.quarter, "responses", point.responses]
-        yield from _share_rows("trend", f"{point.quarter} TLM fit", point.tlm_fit)
-        for anti_pattern, value in zip(page.anti_patterns, point.flagged, strict=True):
-            yield from _share_rows("trend", f"{point.quarter} {anti_pattern.name} (watch or high)", value)
-    for manager in getattr(page, "managers", []):
-        yield ["managers", manager.membership.user.get_full_name(), "status", manager.status]
-        if manager.latest is not None:
-            for anti_pattern, band in zip(page.anti_patterns, manager.bands, strict=True):
-                yield ["managers", manager.membership.user.get_full_name(), anti_pattern.name, band]
+    return [
+        *((f"archetype: {archetype.name}", f"archetype:{archetype.slug}") for archetype, _ in a.archetype_mix),
+        ("TLM role may suit", "tlm_fit"),
+        *(
+            (f"{anti_pattern.name} (watch or high)", f"flagged:{anti_pattern.slug}")
+            for anti_pattern in page.anti_patterns
+        ),
+        *((f"{anti_pattern.name} (high)", f"high:{anti_pattern.slug}") for anti_pattern in page.anti_patterns),
+    ]
 
 
-def dashboard_csv(page: Overview | TeamPage) -> str:
+def header(page: Overview | TeamPage) -> list[str]:
+    figures = [f"{label} {unit}" for label, _ in measures(page) for unit in ("count", "%")]
+    bands = [f"{anti_pattern.name} band" for anti_pattern in page.anti_patterns]
+    return ["organisation", "team", "manager", "quarter", "responses", "withheld", *figures, *COMPLETION, "status",
+            *bands]  # fmt: skip
+
+
+def _withheld(figures: QuarterFigures) -> str:
+    if figures.release is None:
+        return NOT_RELEASED
+    return NOT_ENOUGH_RESPONSES if figures.hidden else ""
+
+
+def _group_row(page: Overview | TeamPage, organisation: Organisation, team: Team | None,
+               figures: QuarterFigures, completion: bool) -> list[object]:  # fmt: skip
+    row: list[object] = [organisation.name, team.name if team else "", "", figures.quarter, figures.responses,
+                         _withheld(figures)]  # fmt: skip
+    for _, measure in measures(page):
+        share = figures.share(measure)
+        row += ["", ""] if share.suppressed else [share.count, share.percent]
+    c = page.completion
+    row += [c.cycle.label, c.total, c.done, c.in_progress, c.not_started, c.overdue] if completion else [""] * 6
+    return row + [""] * (1 + len(page.anti_patterns))
+
+
+def _rows(page: Overview | TeamPage, organisation: Organisation) -> Iterable[list[object]]:
+    team = page.team if isinstance(page, TeamPage) else None
+    for quarter, figures in page.aggregates.by_quarter.items():
+        yield _group_row(page, organisation, team, figures, completion=quarter == page.quarter.label)
+    if isinstance(page, Overview):
+        for heat in page.heatmap.rows:
+            yield _group_row(page, organisation, heat.team, heat.figures, completion=False)
+        return
+    blank_figures = [""] * (2 + 2 * len(measures(page)) + len(COMPLETION))
+    for manager in page.managers:
+        bands = manager.bands if manager.latest is not None else [""] * len(page.anti_patterns)
+        yield [organisation.name, page.team.name, manager.membership.user.get_full_name(), page.quarter.label,
+               *blank_figures, manager.status, *bands]  # fmt: skip
+
+
+def dashboard_csv(page: Overview | TeamPage, *, organisation: Organisation) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    for row in _rows(page):
+    buffer.write(BOM)
+    writer = csv.writer(buffer)  # the excel dialect: commas, quotes where needed, CRLF
+    writer.writerow(header(page))
+    for row in _rows(page, organisation):
         writer.writerow([_safe(value) for value in row])
     return buffer.getvalue()
+
+
+def export_filename(*, organisation: Organisation, quarter: Cycle, team: Team | None = None) -> str:
+    """What the file holds: emassess-acme-overview-2026-Q3.csv, emassess-acme-team-platform-2026-Q3.csv
+    (a team whose name has no letter or digit to spell it with is named by its number)."""
+    what = "overview" if team is None else f"team-{slugify(team.name) or team.pk}"
+    return f"emassess-{slugify(organisation.slug)}-{what}-{quarter.label}.csv"

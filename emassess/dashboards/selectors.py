@@ -24,6 +24,7 @@ from emassess.framework.models import AntiPattern, Archetype
 from emassess.orgs.cycles import Cycle, cycle_containing, quarter_labels, quarters_up_to, shift
 from emassess.orgs.models import Membership, Organisation, Team
 from emassess.orgs.selectors import eligible_managers, role_anniversary
+from emassess.reminders.manual import manually_reminded
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -78,6 +79,7 @@ class Named:
 class HeatmapRow:
     team: Team
     cells: list[Share]  # one per anti-pattern, in framework order
+    figures: QuarterFigures  # every figure of the team's release for the quarter, for the export
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class Aggregates:
     flagged: list[tuple[Named, Share]]  # share of managers in watch or high
     high: list[tuple[Named, Share]]
     trends: list[TrendPoint]
+    by_quarter: dict[str, QuarterFigures]  # every figure of each trend quarter, for the export
 
 
 @dataclass(frozen=True)
@@ -257,6 +260,7 @@ def aggregates(
             )
             for label in quarters
         ],
+        by_quarter=figures,
     )
 
 
@@ -277,8 +281,10 @@ def heatmap(
     releases = releases or releases_of(organisation=organisation, quarters=[quarter.label])
     release = releases.by_quarter.get(quarter.label)
     withheld = [Share(0, 0, True) for _ in anti_patterns]
+    # A team without a release, or without a group in it (nobody answered), has no figures to show.
+    nothing = QuarterFigures(quarter.label, release, 0, True, {})
     if release is None:
-        return Heatmap(teams, [HeatmapRow(team, withheld) for team in teams])
+        return Heatmap(teams, [HeatmapRow(team, withheld, nothing) for team in teams])
     groups = {
         group.team_id: group
         for group in ReleasedGroup.objects.filter(release=release, team__in=list(teams)).prefetch_related("figures")
@@ -287,10 +293,10 @@ def heatmap(
     for team in teams:
         group = groups.get(team.pk)
         if group is None:
-            rows.append(HeatmapRow(team, withheld))
+            rows.append(HeatmapRow(team, withheld, nothing))
             continue
         figures = releases.figures(release, group)
-        rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns]))
+        rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns], figures))
     return Heatmap(teams, rows)
 
 
@@ -401,6 +407,38 @@ def overdue_list(*, organisation: Organisation, today: datetime.date) -> QuerySe
         .select_related("user", "team")
         .order_by("team__name", "user__full_name", "pk")
     )
+
+
+class FollowUpStatus(TypedDict):
+    reminded: bool  # HR has sent this cycle's one manual reminder
+
+
+def _not_done_this_cycle(
+    *, organisation: Organisation, today: datetime.date, drafting: bool
+) -> QuerySet[WithAnnotations[Membership, FollowUpStatus]]:
+    cycle = cycle_containing(today, organisation.cadence_months)
+    return (
+        _with_status(eligible_managers(organisation=organisation, cycle=cycle), cycle)
+        .filter(done=False, drafting=drafting)
+        .annotate(reminded=manually_reminded(cycle=cycle))
+        .select_related("user", "team")
+        .order_by("team__name", "user__full_name", "pk")
+    )
+
+
+def not_started_list(
+    *, organisation: Organisation, today: datetime.date
+) -> QuerySet[WithAnnotations[Membership, FollowUpStatus]]:
+    """Managers expected this cycle who have neither completed it nor begun a draft: who they are,
+    never anything they answered. As `completion` counts them."""
+    return _not_done_this_cycle(organisation=organisation, today=today, drafting=False)
+
+
+def in_progress_list(
+    *, organisation: Organisation, today: datetime.date
+) -> QuerySet[WithAnnotations[Membership, FollowUpStatus]]:
+    """Managers with a draft who have not completed this cycle, as `completion` counts them."""
+    return _not_done_this_cycle(organisation=organisation, today=today, drafting=True)
 
 
 def never_assessed_list(*, organisation: Organisation, today: datetime.date) -> QuerySet[Membership]:

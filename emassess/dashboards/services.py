@@ -19,7 +19,7 @@ def dashboard_export(*, page: Overview | TeamPage, organisation: Organisation, l
     """The page as CSV, with the export recorded."""
     audit_record(action=AuditEvent.Action.DASHBOARD_EXPORTED, organisation=organisation, actor=by,
                  detail={"page": label, "quarter": page.quarter.label})  # fmt: skip
-    return dashboard_csv(page)
+    return dashboard_csv(page, organisation=organisation)
 
 
 def result_open_for_hr(*, organisation: Organisation, public_id: uuid.UUID, reader: User) -> Assessment:

@@ -9,4 +9,5 @@ urlpatterns = [
     path("teams/<int:pk>/export.csv", views.team_export, name="team_export"),
     path("results/<uuid:public_id>/", views.shared_result, name="shared_result"),
     path("follow-up/<slug:kind>/", views.follow_up, name="follow_up"),
+    path("follow-up/<slug:kind>/remind/", views.follow_up_remind, name="follow_up_remind"),
 ]

@@ -22,6 +22,11 @@ class Cycle:
     end: datetime.date  # first day of the next cycle
     label: str
 
+    @property
+    def due_on(self) -> datetime.date:
+        """The last day to complete it: the reminders, the manager's home and HR say this date."""
+        return self.end - datetime.timedelta(days=1)
+
     def contains(self, day: datetime.date) -> bool:
         return self.start <= day < self.end
 

@@ -226,6 +226,7 @@ class AuditEvent(models.Model):
         SETTINGS_CHANGED = "settings_changed", "Changed the organisation's settings"
         QUESTIONNAIRE_PUBLISHED = "questionnaire_published", "Published a questionnaire version"
         PERSON_ERASED = "person_erased", "Erased a person who left"
+        REMINDER_REQUESTED = "reminder_requested", "Reminded a manager to complete this cycle"
 
     # Empty for changes that concern every organisation (the question bank).
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

@@ -63,6 +63,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "submitted_at": _when(a.submitted_at),
             "period": a.period,
             "shared_with_hr": a.shared_with_hr,
+            "shared_at": _when(a.shared_at),
             "answers": a.answers,
             "result": a.outcome,
         }
@@ -135,7 +136,7 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
             manager_role=membership.manager_role,
         )
         # The numbers stay; the answers and the explained result, which could identify, go.
-        submitted.update(manager=placeholder, answers={}, outcome=None, shared_with_hr=False)
+        submitted.update(manager=placeholder, answers={}, outcome=None, shared_with_hr=False, shared_at=None)
     membership.assessments.all().delete()  # what is left: drafts
     RoleReview.objects.filter(manager=membership).delete()
     Reminder.objects.filter(person=membership).delete()

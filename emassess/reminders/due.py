@@ -2,14 +2,19 @@
 
 `reminders_for` is the rule, a pure function of what is known about one manager; `due_reminders`
 gathers those facts for a whole organisation in a fixed number of queries.
+
+The nudge counts its days from the person's own invitation to the cycle (the cycle-open email, as
+it was sent), not from the cycle's first day: someone who joins in the middle of a cycle is invited
+at once and nudged the configured number of days later, never in the same run.
 """
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 
 from emassess.assessments.selectors import submitted_in_cycle
 from emassess.orgs.cycles import Cycle, cycle_containing
@@ -31,6 +36,8 @@ class ManagerFacts:
     done_this_cycle: bool
     nudges_unsubscribed: bool
     reviewed_years: frozenset[int]  # role reviews submitted for the current role
+    # The day (in the organisation's time zone) this cycle's invitation was sent; None until it has gone.
+    invited_on: datetime.date | None = None
 
 
 @dataclass(frozen=True)
@@ -51,8 +58,12 @@ def reminders_for(
 
     if not facts.done_this_cycle:
         remind(Reminder.Kind.CYCLE_OPEN, cycle.label)
-        nudge_day = cycle.start + datetime.timedelta(days=nudge_after_days)
-        if today >= nudge_day and not facts.nudges_unsubscribed:
+        invited_on = facts.invited_on
+        if (
+            invited_on is not None
+            and not facts.nudges_unsubscribed
+            and today >= nudge_day(invited_on=invited_on, nudge_after_days=nudge_after_days)
+        ):
             remind(Reminder.Kind.CYCLE_NUDGE, cycle.label)
     year = due_review_year(started_on=facts.role_started_on, submitted_years=facts.reviewed_years, today=today)
     if (
@@ -64,6 +75,11 @@ def reminders_for(
     return due
 
 
+def nudge_day(*, invited_on: datetime.date, nudge_after_days: int) -> datetime.date:
+    """The day the one nudge is due: the configured number of days after the person's invitation."""
+    return invited_on + datetime.timedelta(days=nudge_after_days)
+
+
 def due_reminders(*, organisation: Organisation, today: datetime.date) -> list[DueReminder]:
     """Every reminder the organisation's managers are due today (`today` in its time zone): two queries."""
     cycle = cycle_containing(today, organisation.cadence_months)
@@ -72,9 +88,13 @@ def due_reminders(*, organisation: Organisation, today: datetime.date) -> list[D
         Q(manager_role_started_on__isnull=True) | Q(manager_role_started_on__lte=today)
     )
     reviewed = reviewed_years(managers=managers)
+    invited = Reminder.objects.filter(
+        person=OuterRef("pk"), kind=Reminder.Kind.CYCLE_OPEN, period=cycle.label, status=Reminder.Status.SENT
+    ).values("sent_at")[:1]
+    zone = zoneinfo.ZoneInfo(organisation.timezone)
     due: list[DueReminder] = []
-    for row in managers.annotate(done_this_cycle=Exists(done)).values(
-        "pk", "user__email", "manager_role_started_on", "done_this_cycle", "nudges_unsubscribed_at"
+    for row in managers.annotate(done_this_cycle=Exists(done), invited_at=Subquery(invited)).values(
+        "pk", "user__email", "manager_role_started_on", "done_this_cycle", "nudges_unsubscribed_at", "invited_at"
     ):
         facts = ManagerFacts(
             membership_id=row["pk"],
@@ -83,6 +103,7 @@ def due_reminders(*, organisation: Organisation, today: datetime.date) -> list[D
             done_this_cycle=row["done_this_cycle"],
             nudges_unsubscribed=row["nudges_unsubscribed_at"] is not None,
             reviewed_years=reviewed.get(row["pk"], frozenset()),
+            invited_on=row["invited_at"].astimezone(zone).date() if row["invited_at"] else None,
         )
         due += reminders_for(facts, cycle=cycle, nudge_after_days=organisation.nudge_after_days, today=today)
     return due

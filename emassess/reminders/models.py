@@ -13,6 +13,8 @@ class Reminder(models.Model):
         CYCLE_OPEN = "cycle_open", "Reassessment open"
         CYCLE_NUDGE = "cycle_nudge", "Reassessment nudge"
         ROLE_REVIEW = "role_review", "Role review"
+        # HR's "remind them now": at most one per person and cycle, sent through this same outbox.
+        MANUAL = "manual", "Reminder from HR"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"

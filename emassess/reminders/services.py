@@ -35,6 +35,7 @@ from emassess.assessments.selectors import submitted_in_cycle
 from emassess.lib.emails import build_email
 from emassess.orgs.cycles import parse_cycle
 from emassess.orgs.models import Membership, Organisation
+from emassess.orgs.selectors import role_anniversary
 from emassess.reminders.due import DueReminder, due_reminders
 from emassess.reminders.models import Reminder
 from emassess.reviews.selectors import due_review_year, reviewed_years_of
@@ -53,6 +54,10 @@ CLAIM_BATCH = 5000
 # How long a worker keeps trying to record a delivered email as sent while the database is away.
 RECORD_SENT_PATIENCE = datetime.timedelta(seconds=60)
 UNSUBSCRIBE_SALT = "emassess.reminders.unsubscribe"
+# The reminders about a reassessment cycle (their period is the cycle), and those of them that
+# nudge: these carry an unsubscribe link and respect it.
+CYCLE_KINDS = (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL)
+NUDGE_KINDS = (Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL)
 
 logger = logging.getLogger(__name__)
 
@@ -190,11 +195,11 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
     person = reminder.person
     if not person.user.is_active or person.role != Membership.Role.MANAGER:
         return "No longer an active manager."
-    if reminder.kind in (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE):
+    if reminder.kind in CYCLE_KINDS:
         cycle = parse_cycle(reminder.period)
         if submitted_in_cycle(cycle=cycle, manager=person).exists():
             return "Already completed this cycle."
-        if reminder.kind == Reminder.Kind.CYCLE_NUDGE and person.nudges_unsubscribed_at is not None:
+        if reminder.kind in NUDGE_KINDS and person.nudges_unsubscribed_at is not None:
             return "Unsubscribed from nudges."
     if reminder.kind == Reminder.Kind.ROLE_REVIEW:
         reviewed = reviewed_years_of(manager=person)
@@ -236,11 +241,15 @@ def reminder_message(*, reminder: Reminder):
         "period": reminder.period,
         "start_url": settings.SITE_URL + reverse("manager_home"),
     }
+    if reminder.kind in CYCLE_KINDS:
+        context["due_on"] = parse_cycle(reminder.period).due_on
     if reminder.kind == Reminder.Kind.ROLE_REVIEW:
         context["review_url"] = settings.SITE_URL + reverse("role_review")
         context["year"] = reminder.period.removeprefix("year-")
+        if person.manager_role_started_on is not None:
+            context["due_on"] = role_anniversary(person.manager_role_started_on, years=int(context["year"]))
     headers = {"Message-ID": f"<reminder-{reminder.pk}@{_domain()}>"}
-    if reminder.kind == Reminder.Kind.CYCLE_NUDGE:
+    if reminder.kind in NUDGE_KINDS:
         url = settings.SITE_URL + reverse("reminders_unsubscribe", args=[unsubscribe_token(membership=person)])
         context["unsubscribe_url"] = url
         headers["List-Unsubscribe"] = f"<{url}>"
@@ -249,6 +258,7 @@ def reminder_message(*, reminder: Reminder):
         Reminder.Kind.CYCLE_OPEN: "reminder-cycle-open",
         Reminder.Kind.CYCLE_NUDGE: "reminder-cycle-nudge",
         Reminder.Kind.ROLE_REVIEW: "reminder-role-review",
+        Reminder.Kind.MANUAL: "reminder-manual",
     }
     return build_email(
         names[reminder.kind], context, to=reminder.email, timezone_name=organisation.timezone, headers=headers

@@ -41,10 +41,13 @@ def test_hr_opens_the_overview_drills_into_a_team_and_exports_csv(page, demo_sit
         page.get_by_test_id("export-csv").click()
     download = download_info.value
     assert download.suggested_filename.endswith(f"{previous}.csv")
-    with open(download.path(), newline="", encoding="utf-8") as file:
-        rows = list(csv.reader(file))
-    assert rows[0] == ["section", "item", "measure", "value"]
-    assert ["managers", "Emma Moreau", "status", "done"] in rows  # her demo history covers last quarter
+    assert download.suggested_filename == f"emassess-acme-team-checkout-{previous}.csv"
+    with open(download.path(), "rb") as file:
+        assert file.read(3) == b"\xef\xbb\xbf"  # the BOM: Excel reads it as UTF-8
+    with open(download.path(), newline="", encoding="utf-8-sig") as file:
+        rows = list(csv.DictReader(file))
+    emma = next(row for row in rows if row["manager"] == "Emma Moreau")
+    assert emma["status"] == "done"  # her demo history covers last quarter
 
 
 def test_a_manager_cannot_open_the_dashboards(page, demo_site):

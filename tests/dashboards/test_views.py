@@ -1,18 +1,13 @@
 """The dashboard pages and exports: scoped to the organisation, suppressed, and flat in queries."""
 
-import csv
-import io
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.text import slugify
 
 from tests import factories
-
-
-def rows_of(response) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(response.content.decode())))
+from tests.dashboards.reading import export_table
 
 
 def test_overview_shows_completion_aggregates_and_follow_ups(hr, cast, managers_in, submit, release):
@@ -75,17 +70,17 @@ def test_the_export_has_what_the_page_shows_with_the_same_suppression(hr, cast, 
     release()
     response = hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"})
     assert response["Content-Type"].startswith("text/csv")
-    assert "2026-Q3" in response["Content-Disposition"]
-    rows = rows_of(response)
-    assert rows[0] == ["section", "item", "measure", "value"]
-    assert ["results", "2026-Q3", "responses", "9"] in rows
-    heat = {(item, measure): value for section, item, measure, value in rows if section == "heatmap (watch or high)"}
-    assert heat[("Small / LGTM Machine", "share %")] == "not enough responses"
-    assert ("Small / LGTM Machine", "count") not in heat  # no number leaks beside the suppression
-    assert heat[(f"{cast.alice.team.name} / LGTM Machine", "share %")] == "100"
-    assert heat[("Big / LGTM Machine", "share %")] == "not enough responses"  # it would give Small away
-    trend = [row for row in rows if row[0] == "trend" and row[1].startswith("2026-Q2")]
-    assert all(row[3] in ("0", "not enough responses") for row in trend)
+    assert response["Content-Disposition"] == 'attachment; filename="emassess-acme-overview-2026-Q3.csv"'
+    table = export_table(response)
+    organisation = {row["quarter"]: row for row in table if not row["team"]}
+    assert organisation["2026-Q3"]["responses"] == "9" and organisation["2026-Q3"]["withheld"] == ""
+    teams = {row["team"]: row for row in table if row["team"]}
+    assert teams["Small"]["withheld"] == "not enough responses"
+    assert teams["Small"]["LGTM Machine (watch or high) count"] == ""  # no number leaks beside the suppression
+    assert teams["Small"]["LGTM Machine (watch or high) %"] == ""
+    assert teams[cast.alice.team.name]["LGTM Machine (watch or high) %"] == "100"
+    assert teams["Big"]["withheld"] == "not enough responses"  # it would give Small away
+    assert organisation["2026-Q2"]["responses"] == "0" and organisation["2026-Q2"]["withheld"] != ""
 
 
 def test_the_export_quotes_formulas_typed_into_names(hr, cast, managers_in, submit, release):
@@ -93,19 +88,24 @@ def test_the_export_quotes_formulas_typed_into_names(hr, cast, managers_in, subm
     for manager in managers_in(evil, 3):
         submit(manager, "2026-Q3")
     release()
-    rows = rows_of(hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"}))
-    items = [row[1] for row in rows if row[0] == "heatmap (watch or high)"]
-    assert any(item.startswith("'=HYPERLINK") for item in items)
-    assert not any(item.startswith("=") for item in items)
+    table = export_table(hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"}))
+    teams = [row["team"] for row in table if row["team"]]
+    assert any(team.startswith("'=HYPERLINK") for team in teams)
+    assert not any(cell.startswith("=") for row in table for cell in row.values())
 
 
 def test_team_export(hr, cast, managers_in, submit):
     team = cast.alice.team
     for manager in managers_in(team, 3):
         submit(manager, "2026-Q4")
-    rows = rows_of(hr.get(reverse("team_export", args=[team.pk])))
-    assert ["managers", "Alice Able", "status", "not started"] in rows
-    assert not any(row[0] == "heatmap (watch or high)" for row in rows)
+    response = hr.get(reverse("team_export", args=[team.pk]))
+    assert (
+        response["Content-Disposition"] == f'attachment; filename="emassess-acme-team-{slugify(team.name)}-2026-Q4.csv"'
+    )
+    table = export_table(response)
+    assert {row["team"] for row in table} == {team.name}  # no other team's row: no heatmap
+    alice = next(row for row in table if row["manager"] == "Alice Able")
+    assert alice["status"] == "not started" and alice["quarter"] == "2026-Q4"
 
 
 def _add_managers(team, count: int, submit, quarter: str) -> None:

@@ -27,6 +27,7 @@ from hypothesis.control import currently_in_test_context
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
+from emassess.reminders.models import Reminder
 from emassess.reviews.models import RoleReview
 
 # All the fuzz modules run in about 45 seconds on two cores; FUZZ_EXAMPLES=500 makes a longer hunt.
@@ -110,6 +111,7 @@ WATCHED = {
                    "hr_sees_individual_results"),
     User: ("pk", "email", "full_name", "is_active", "password"),
     Team: ("pk", "organisation_id", "name", "kind"),
+    Reminder: ("pk", "person_id", "kind", "period", "status"),
 }  # fmt: skip
 
 

@@ -27,7 +27,7 @@ CSRF_SECRET = "fuzzcsrf" * 4  # a well-formed 32-character secret for the cookie
 FORMS = ["assessment_step", "assessment_start", "assessment_share", "role_review", "people_invite", "person_edit",
          "person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend", "people_import (upload)",
          "people_import (confirm)", "organisation_settings", "invitation_accept", "login", "logout",
-         "person_erase"]  # fmt: skip
+         "person_erase", "follow_up_remind"]  # fmt: skip
 
 
 # The project's pages that take no form: what they get from a POST is no concern of the fuzzing.
@@ -67,6 +67,8 @@ def form_posts(cast, scene) -> dict[str, tuple]:
         "login": (None, reverse("login"), {"username": "alice@acme.test", "password": PASSWORD}, {}),
         "logout": (alice, reverse("logout"), {}, {}),
         "person_erase": (adam, reverse("person_erase", args=[cast.bob.pk]), {"confirm_email": "bob@acme.test"}, {}),
+        "follow_up_remind": (cast.hana.user, reverse("follow_up_remind", args=["not-started"]),
+                             {"person": cast.alice.pk}, {}),
         # Not here: reminders_unsubscribe, exempt on purpose (RFC 8058 one-click unsubscribe from
         # mail clients posts without a token); test_the_unsubscribe_link covers it.
     }  # fmt: skip
@@ -103,7 +105,7 @@ def test_every_form_of_the_project_is_fuzzed():
 
 
 @pytest.mark.parametrize("form", FORMS)
-@settings(FUZZ, max_examples=max(EXAMPLES // 7, 3))  # seventeen forms
+@settings(FUZZ, max_examples=max(EXAMPLES // 7, 3))  # eighteen forms
 @given(cookie=st.booleans(), token=st.one_of(st.none(), texts(max_size=70)), in_header=st.booleans())
 def test_a_post_without_its_csrf_token_is_refused_and_saves_nothing(browser, cast, scene, form, cookie, token,
                                                                     in_header):  # fmt: skip

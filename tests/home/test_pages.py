@@ -18,6 +18,21 @@ def test_manager_home_shows_role_team_and_reports(client, cast):
     assert "fewer than four" in page
 
 
+def test_manager_home_shows_the_due_dates(client, cast, submit, time_machine):
+    import datetime
+
+    time_machine.move_to(datetime.datetime(2026, 11, 21, 12, tzinfo=datetime.UTC))
+    cast.alice.manager_role_started_on = datetime.date(2025, 11, 1)
+    cast.alice.save()
+    client.force_login(cast.alice.user)
+    page = client.get(reverse("manager_home")).content.decode()
+    assert "Your 2026-Q4 self-assessment is due by Thursday 31 December 2026." in page
+    assert "Due since 1 November 2026</strong>, a year after your role began." in page
+    submit(cast.alice, "2026-Q4")
+    page = client.get(reverse("manager_home")).content.decode()
+    assert "due by" not in page and "You have completed 2026-Q4. The next one opens on 1 January 2027." in page
+
+
 def test_report_home_names_their_manager(client, cast):
     client.force_login(cast.bob.user)
     page = client.get(reverse("report_home")).content.decode()

@@ -35,3 +35,14 @@ def smtp_down(settings):
 
 
 Q4 = parse_quarter("2026-Q4")
+
+
+def send_invitations(day: str = "2026-10-01") -> None:
+    """The dispatcher's run on `day` (noon UTC), each email it claims sent: the cycle's invitations,
+    from which each person's nudge counts its days."""
+    from emassess.reminders.services import reminder_send, reminders_dispatch
+    from tests.helpers import at
+
+    now = at(day)
+    for reminder_id in reminders_dispatch(now=now).claimed:
+        reminder_send(reminder_id=reminder_id, now=now)

@@ -18,6 +18,7 @@ from emassess.reminders.services import (
     reminders_dispatch,
 )
 from tests.helpers import at, review_answers
+from tests.reminders.conftest import send_invitations
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def send_claimed(report, now):
 def test_dispatching_twice_records_each_reminder_once(cast):
     first = reminders_dispatch(now=at("2026-10-20"))
     second = reminders_dispatch(now=at("2026-10-20") + datetime.timedelta(minutes=10))
-    assert first.created == 6  # Alice, Carol and Globex's Gus: an invitation and, on day 19, a nudge each
+    assert first.created == 3  # Alice, Carol and Globex's Gus: an invitation each (the nudge waits for it)
     assert second.created == 0
     assert Reminder.objects.filter(kind="cycle_open", period="2026-Q4").count() == 3
     assert second.claimed == []  # what the first claimed is leased, not handed out again
@@ -54,7 +55,8 @@ def test_each_reminder_is_sent_once_however_often_sending_is_asked(cast):
 
 def test_the_invitation_and_the_nudge(cast, settings):
     settings.SITE_URL = "https://emassess.example.com"
-    now = at("2026-10-20")  # day 19 of the quarter: past the default 14 days, so both are due
+    send_invitations("2026-10-01")
+    now = at("2026-10-20")  # 19 days after the invitation: past the default 14 days, so the nudge is due
     send_claimed(reminders_dispatch(now=now), now)
     alice = [m for m in mail.outbox if m.to == ["alice@acme.test"]]
     assert [m.subject for m in alice] == [
@@ -70,18 +72,31 @@ def test_the_invitation_and_the_nudge(cast, settings):
     assert nudge.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe.strip("<>") in nudge.body
     assert invitation.extra_headers["Message-ID"].startswith("<reminder-")
+    for message in (invitation, nudge):  # the due date, in words and in the HTML
+        assert "Due by Thursday 31 December 2026, the last day of 2026-Q4." in message.body
+        assert "Due by Thursday 31 December 2026</strong>, the last day of 2026-Q4." in message.alternatives[0][0]
 
 
 def test_nothing_goes_to_someone_who_completed_after_it_was_recorded(cast, submit):
-    now = at("2026-10-20")
-    report = reminders_dispatch(now=now)
-    submit(cast.alice, "2026-Q4")
-    statuses = send_claimed(report, now)
-    assert statuses.count("skipped") == 2  # Alice's invitation and nudge
+    report = reminders_dispatch(now=at("2026-10-01"))
+    submit(cast.alice, "2026-Q4")  # between recording her invitation and sending it
+    assert send_claimed(report, at("2026-10-01")).count("skipped") == 1  # Alice's invitation
     skipped = Reminder.objects.filter(status="skipped")
-    assert {r.email for r in skipped} == {"alice@acme.test"}
+    assert {(r.email, r.kind) for r in skipped} == {("alice@acme.test", "cycle_open")}
     assert {r.last_error for r in skipped} == {"Already completed this cycle."}
     assert not [m for m in mail.outbox if m.to == ["alice@acme.test"]]
+
+
+def test_a_nudge_recorded_before_someone_completed_is_skipped(cast, submit):
+    send_invitations("2026-10-01")
+    mail.outbox.clear()
+    now = at("2026-10-20")
+    report = reminders_dispatch(now=now)
+    submit(cast.carol, "2026-Q4")
+    assert send_claimed(report, now).count("skipped") == 1
+    assert Reminder.objects.get(status="skipped").kind == "cycle_nudge"
+    assert not [m for m in mail.outbox if m.to == ["carol@acme.test"]]
+    assert [m.to for m in mail.outbox if m.to == ["alice@acme.test"]] == [["alice@acme.test"]]
 
 
 def test_smtp_down_is_retried_with_back_off_and_ends_as_a_failure(cast, smtp_down):
@@ -126,13 +141,15 @@ def test_smtp_down_for_a_while_then_every_email_arrives_once(cast, settings, sin
 
 
 def test_the_command_dry_run_writes_and_sends_nothing(cast):
+    send_invitations("2026-10-01")
+    recorded, sent = list(Reminder.objects.values_list("pk", "status")), len(mail.outbox)
     out = io.StringIO()
     call_command("send_due_reminders", "--date", "2026-10-20", "--dry-run", stdout=out)
     output = out.getvalue()
     assert "cycle_open   2026-Q4  alice@acme.test" in output
     assert "cycle_nudge  2026-Q4  alice@acme.test" in output
     assert "dry run" in output
-    assert not Reminder.objects.exists() and not mail.outbox
+    assert list(Reminder.objects.values_list("pk", "status")) == recorded and len(mail.outbox) == sent
 
 
 def test_the_command_sends_and_prints_what_it_sent(cast):
@@ -172,6 +189,8 @@ def test_a_year_into_the_role_the_review_email_goes_once_and_not_after_the_revie
     assert [m.subject for m in review_mail] == ["A year in your role: time for your one-year review"]
     assert "https://emassess.example.com/reviews/" in review_mail[0].body
     assert "do you enjoy the people side?" in review_mail[0].body
+    assert "Due since Sunday 1 November 2026, a year after your role began." in review_mail[0].body
+    assert "Due since Sunday 1 November 2026</strong>" in review_mail[0].alternatives[0][0]
 
     # Submitted before a second dispatcher run: nothing more about it.
     role_review_submit(review=role_review_start(manager=cast.alice, year=1), answers=review_answers())

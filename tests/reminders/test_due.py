@@ -28,15 +28,36 @@ def kinds(due) -> list[tuple[str, str]]:
 
 
 def test_a_cycle_opens_with_an_invitation_and_nudges_after_the_configured_days():
-    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 1))) == [
+    invited = facts(invited_on=D(2026, 10, 1))
+    assert kinds(reminders_for(invited, cycle=Q4, nudge_after_days=14, today=D(2026, 10, 1))) == [
         ("cycle_open", "2026-Q4")
     ]
-    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 14))) == [
+    assert kinds(reminders_for(invited, cycle=Q4, nudge_after_days=14, today=D(2026, 10, 14))) == [
         ("cycle_open", "2026-Q4")
     ]
-    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 15))) == [
+    assert kinds(reminders_for(invited, cycle=Q4, nudge_after_days=14, today=D(2026, 10, 15))) == [
         ("cycle_open", "2026-Q4"), ("cycle_nudge", "2026-Q4"),
     ]  # fmt: skip
+
+
+def test_the_nudge_counts_from_the_persons_own_invitation_not_from_the_cycles_start():
+    """Someone who joins on 20 October is invited that day; the nudge comes 14 days later."""
+    assert kinds(reminders_for(facts(), cycle=Q4, nudge_after_days=14, today=D(2026, 10, 20))) == [
+        ("cycle_open", "2026-Q4")
+    ]  # not invited yet: the invitation goes in this run, the nudge never with it
+    joined = facts(invited_on=D(2026, 10, 20))
+    for day in (D(2026, 10, 20), D(2026, 11, 2)):
+        assert kinds(reminders_for(joined, cycle=Q4, nudge_after_days=14, today=day)) == [("cycle_open", "2026-Q4")]
+    assert ("cycle_nudge", "2026-Q4") in kinds(
+        reminders_for(joined, cycle=Q4, nudge_after_days=14, today=D(2026, 11, 3))
+    )
+    # The organisation's own delay, whatever it is: a day at least, so never in the same run.
+    assert ("cycle_nudge", "2026-Q4") not in kinds(
+        reminders_for(joined, cycle=Q4, nudge_after_days=1, today=D(2026, 10, 20))
+    )
+    assert ("cycle_nudge", "2026-Q4") in kinds(
+        reminders_for(joined, cycle=Q4, nudge_after_days=1, today=D(2026, 10, 21))
+    )
 
 
 def test_nobody_is_reminded_of_a_cycle_they_completed():
@@ -44,7 +65,9 @@ def test_nobody_is_reminded_of_a_cycle_they_completed():
 
 
 def test_an_unsubscribed_manager_still_gets_the_invitation_but_no_nudge():
-    due = reminders_for(facts(nudges_unsubscribed=True), cycle=Q4, nudge_after_days=14, today=D(2026, 12, 1))
+    due = reminders_for(
+        facts(nudges_unsubscribed=True, invited_on=D(2026, 10, 1)), cycle=Q4, nudge_after_days=14, today=D(2026, 12, 1)
+    )
     assert kinds(due) == [("cycle_open", "2026-Q4")]
 
 
@@ -94,13 +117,12 @@ def test_the_dispatcher_reads_the_day_in_each_organisations_time_zone_at_a_quart
     cast.globex.save()
     reminders_dispatch(now=now)
     # Each organisation's own date says which quarter it is in, whatever the date in UTC: Acme's
-    # managers are invited to 2027-Q1 (day one, no nudge yet); Globex's Gus is still in 2026-Q4,
-    # on its last day, so invited and nudged.
+    # managers are invited to 2027-Q1; Globex's Gus is still in 2026-Q4, on its last day, so invited
+    # to it (and not nudged in the same run: the nudge counts its days from his invitation).
     assert set(Reminder.objects.values_list("email", "kind", "period")) == {
         ("alice@acme.test", "cycle_open", "2027-Q1"),
         ("carol@acme.test", "cycle_open", "2027-Q1"),
         ("gus@globex.test", "cycle_open", "2026-Q4"),
-        ("gus@globex.test", "cycle_nudge", "2026-Q4"),
     }
 
 
@@ -134,3 +156,41 @@ def test_the_spring_clock_change_does_not_move_a_cycle():
     assert cycle_containing(D(2026, 3, 29)).label == "2026-Q1"
     start, end = cycle_containing(D(2026, 3, 29)).bounds("Europe/London")
     assert (start.utcoffset(), end.utcoffset()) == (datetime.timedelta(0), datetime.timedelta(hours=1))
+
+
+def test_someone_invited_minutes_ago_is_not_nudged_in_the_next_run(cast):
+    """Alice joins on 20 October (day 19 of the quarter, past the 14 days); her invitation goes at
+    noon; the dispatcher runs again three minutes later, and the next day: no nudge until 3 November."""
+    from django.core import mail
+
+    from tests.helpers import at
+    from tests.reminders.conftest import send_invitations
+
+    send_invitations("2026-10-20")
+    assert Reminder.objects.get(email="alice@acme.test", kind="cycle_open").status == "sent"
+    for moment in (at("2026-10-20") + datetime.timedelta(minutes=3), at("2026-10-21"), at("2026-11-02", hour=23)):
+        reminders_dispatch(now=moment)
+        assert not Reminder.objects.filter(kind="cycle_nudge").exists(), moment
+    reminders_dispatch(now=at("2026-11-03", hour=0))
+    assert set(Reminder.objects.filter(kind="cycle_nudge").values_list("email", flat=True)) == {
+        "alice@acme.test", "carol@acme.test", "gus@globex.test",
+    }  # fmt: skip
+    assert [m.subject for m in mail.outbox if m.to == ["alice@acme.test"]] == ["Your 2026-Q4 self-assessment is open"]
+
+
+def test_the_nudge_day_is_the_invitations_day_in_the_organisations_time_zone(cast):
+    """Sent at 20:00 UTC on 20 October, the invitation is 21 October in Tokyo: the nudge, 14 days on."""
+    from tests.reminders.conftest import send_invitations
+
+    cast.acme.timezone = "Asia/Tokyo"
+    cast.acme.save()
+    send_invitations("2026-10-20")  # noon UTC: 21:00 in Tokyo, still the 20th there
+    Reminder.objects.filter(email="alice@acme.test").update(
+        sent_at=datetime.datetime(2026, 10, 20, 20, 0, tzinfo=datetime.UTC)
+    )
+    facts_on = {
+        d.email: d for d in due_reminders(organisation=cast.acme, today=D(2026, 11, 3)) if d.kind == "cycle_nudge"
+    }
+    assert "carol@acme.test" in facts_on and "alice@acme.test" not in facts_on
+    assert "alice@acme.test" in {d.email for d in due_reminders(organisation=cast.acme, today=D(2026, 11, 4))
+                                 if d.kind == "cycle_nudge"}  # fmt: skip

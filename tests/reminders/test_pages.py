@@ -9,11 +9,16 @@ from emassess.reminders.models import Reminder
 from emassess.reminders.schedules import SCHEDULES, install_schedules
 from emassess.reminders.services import reminder_send, reminders_dispatch, unsubscribe_token
 from tests.helpers import at
+from tests.reminders.conftest import send_invitations, smtp_settings
+from tests.smtp_sink import free_port
 
 
 @pytest.fixture
-def dispatched(cast, smtp_down):
-    """Reminders for October 2026, every send refused by a down SMTP server."""
+def dispatched(cast, settings):
+    """Reminders for October 2026: the invitations went on the 1st; then SMTP went down, and every
+    send of the nudges on the 20th was refused."""
+    send_invitations("2026-10-01")
+    smtp_settings(settings, free_port())
     now = at("2026-10-20")
     for reminder_id in reminders_dispatch(now=now).claimed:
         reminder_send(reminder_id=reminder_id, now=now)
