@@ -53,3 +53,19 @@ def test_a_result_hr_sees_by_the_organisations_setting_has_no_shared_date(client
     assert (hr.context["viewer_is_owner"], hr.context["owner_name"], hr.context["shared_at"]) == (
         False, "Alice Able", None,
     )  # fmt: skip
+
+
+def test_the_page_heads_a_shared_result_with_its_owner_and_date(client, cast, submit, time_machine):
+    result = submit(cast.alice, "2026-Q3")
+    client.force_login(cast.alice.user)
+    time_machine.move_to(datetime.datetime(2026, 11, 3, 9, 30, tzinfo=datetime.UTC), tick=False)
+    share(client, result, True)
+    assert (
+        '<h1 class="h3 mb-1">Your result</h1>'
+        in client.get(reverse("assessment_result", args=[result.public_id])).content.decode()
+    )
+    client.force_login(cast.hana.user)
+    page = client.get(reverse("shared_result", args=[result.public_id])).content.decode()
+    assert '<h1 class="h3 mb-1">Alice Able\'s result</h1>' in page
+    assert "shared with HR on 3 November 2026" in page
+    assert "Your result" not in page
