@@ -9,7 +9,7 @@ PORT ?= 8000
 # say so. (The production-style `worker` and `beat` below do not.)
 setup run test lint migrations-check bench load faults: export DJANGO_DEBUG = 1
 
-.PHONY: run test bench load faults install install-dev setup lint format migrations-check worker beat clean
+.PHONY: run test bench load faults install install-dev install-js setup lint format migrations-check worker beat clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,14 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(VENV)/bin/pyth
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
+# axe-core, for the browser tests' accessibility checks: the npm package pinned in package-lock.json
+# (its only dependency), installed exactly as locked; again only when the lock file changes.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install-js: node_modules/.installed
+
 ## Prepare the database: migrate, load the framework and the questionnaire, then the demo organisations.
 setup: install
 	$(PY) manage.py migrate --noinput
@@ -43,7 +51,7 @@ run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 ## Run the whole test suite (browser tests run when Chromium is installed).
-test: install-dev
+test: install-dev install-js
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The benchmarks run on the local PostgreSQL and Redis: each one gets $(BENCH_DB) created afresh.
@@ -96,4 +104,4 @@ beat: install
 	$(VENV)/bin/celery -A emassess beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache
+	rm -rf $(VENV) var db.sqlite3 .pytest_cache node_modules

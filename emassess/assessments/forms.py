@@ -48,8 +48,12 @@ def _field_for(question: dict[str, Any], definition: Definition) -> forms.Field:
 
 
 def _layout_for(question: dict[str, Any]):
+    # Scales are one row of answer boxes (a stacked list on phones), other choices a stacked list
+    # (static/css/app.css): either way each answer is a target of at least 44 px.
     if question["kind"] in ("frequency", "yes_no"):
-        return InlineRadios(question["id"])
+        return InlineRadios(question["id"], wrapper_class="answer-scale")
+    if question["kind"] in ("choice", "scenario"):
+        return Field(question["id"], wrapper_class="answer-list")
     if question["kind"] == "percent":
         return AppendedText(question["id"], "%", css_class="allocation-input", min="0", max="100")
     if question["kind"] == "integer":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from emassess.dashboards.selectors import Named, TrendPoint
+from emassess.dashboards.selectors import Named, Share, TrendPoint
 
 WIDTH, HEIGHT = 720, 220
 LEFT, RIGHT, TOP, BOTTOM = 40, 16, 12, 28
@@ -23,9 +23,10 @@ class Series:
 class LineChart:
     width: int
     height: int
-    series: list[Series]
+    series: list[Series]  # only those with two quarters or more to join: one point is no trend
     x_labels: list[tuple[float, str]]
     y_ticks: list[tuple[float, int]]
+    quarters_shown: int  # quarters with figures, in the series that has the most
 
 
 def _x(index: int, count: int) -> float:
@@ -60,7 +61,28 @@ def prevalence_trend(anti_patterns: list[Named], trends: list[TrendPoint]) -> Li
     return LineChart(
         width=WIDTH,
         height=HEIGHT,
-        series=series,
+        series=[line for line in series if len(line.dots) > 1],
         x_labels=[(round(_x(i, count), 1), point.quarter) for i, point in enumerate(trends)],
         y_ticks=[(round(_y(tick), 1), tick) for tick in (0, 25, 50, 75, 100)],
+        quarters_shown=max((len(line.dots) for line in series), default=0),
     )
+
+
+# The heatmap's shades: one per HEAT_STEP points of the share in watch or high.
+HEAT_STEP = 20
+HEAT_LEVELS = 5
+
+
+def heat_level(value: Share) -> int | None:
+    """A heatmap cell's shade, 0 (lightest) to HEAT_LEVELS - 1, or None when it is withheld."""
+    if value.suppressed or value.percent is None:
+        return None
+    return min(value.percent // HEAT_STEP, HEAT_LEVELS - 1)
+
+
+def heat_legend() -> list[tuple[int, str]]:
+    """Each shade with the shares it stands for: (0, "0 to 19%"), ..., (4, "80 to 100%")."""
+    return [
+        (level, f"{level * HEAT_STEP} to {100 if level == HEAT_LEVELS - 1 else (level + 1) * HEAT_STEP - 1}%")
+        for level in range(HEAT_LEVELS)
+    ]

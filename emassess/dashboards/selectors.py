@@ -88,12 +88,28 @@ class TrendPoint:
     responses: int
     tlm_fit: Share
     flagged: list[Share]  # one per anti-pattern, in framework order
+    released: bool = True  # False: the quarter has not closed (or not been released) yet
+
+    @property
+    def withheld(self) -> bool:
+        """None of the quarter's figures show (not released, or withheld as a whole)."""
+        return self.tlm_fit.suppressed
 
 
 @dataclass(frozen=True)
 class Heatmap:
     teams: Page  # the page of teams shown, for the pager
     rows: list[HeatmapRow]
+
+    @property
+    def withheld(self) -> int:
+        """How many of the teams shown have none of their figures showing."""
+        return sum(all(cell.suppressed for cell in row.cells) for row in self.rows)
+
+    @property
+    def mostly_withheld(self) -> bool:
+        """Most teams on the page show nothing: the page says so once, above the grid."""
+        return 2 * self.withheld > len(self.rows)
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,36 @@ class Aggregates:
 
 
 @dataclass(frozen=True)
+class FiguresNotice:
+    """Why a group's result figures for a quarter do not show, and what they wait for: said once,
+    in place of every figure saying "not enough responses"."""
+
+    threshold: int  # figures show from this many responses
+    released: bool  # False: the quarter has not closed yet, and completion says how far it is
+    responses: int  # of a released quarter: the responses it counted
+    done: int  # of the quarter's cycle, live
+    total: int
+
+    @property
+    def too_few(self) -> bool:
+        """Withheld for its own size (rather than to protect a smaller group elsewhere)."""
+        return self.responses < self.threshold
+
+
+def figures_notice(*, aggregates: Aggregates, completion: Completion, threshold: int) -> FiguresNotice | None:
+    """What the page says in place of the quarter's figures, or None when they show."""
+    if aggregates.release is not None and not aggregates.suppressed:
+        return None
+    return FiguresNotice(
+        threshold=threshold,
+        released=aggregates.release is not None,
+        responses=aggregates.responses,
+        done=completion.done,
+        total=completion.total,
+    )
+
+
+@dataclass(frozen=True)
 class Overview:
     organisation: Organisation
     quarter: Cycle
@@ -117,6 +163,7 @@ class Overview:
     anti_patterns: list[Named]
     aggregates: Aggregates
     heatmap: Heatmap
+    notice: FiguresNotice | None  # in place of the quarter's figures, when they do not show
 
 
 def _names(model) -> list[Named]:
@@ -257,6 +304,7 @@ def aggregates(
                 responses=figures[label].responses,
                 tlm_fit=figures[label].share("tlm_fit"),
                 flagged=[figures[label].share(f"flagged:{a.slug}") for a in anti_patterns],
+                released=figures[label].release is not None,
             )
             for label in quarters
         ],
@@ -307,15 +355,17 @@ def organisation_overview(
     cycle = cycle_containing(quarter.start, organisation.cadence_months)
     # Read once for both: the trends' quarters include the one the heatmap shows.
     releases = releases_of(organisation=organisation, quarters=trend_quarters(quarter))
+    done = completion(organisation=organisation, cycle=cycle, today=today)
+    figures = aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, releases=releases)
     return Overview(
         organisation=organisation,
         quarter=quarter,
-        completion=completion(organisation=organisation, cycle=cycle, today=today),
+        completion=done,
         anti_patterns=anti_patterns,
-        aggregates=aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns,
-                              releases=releases),
+        aggregates=figures,
         heatmap=heatmap(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, page=heatmap_page,
                         releases=releases),
+        notice=figures_notice(aggregates=figures, completion=done, threshold=organisation.anonymity_threshold),
     )  # fmt: skip
 
 
@@ -335,6 +385,7 @@ class TeamPage:
     anti_patterns: list[Named]
     aggregates: Aggregates
     managers: list[ManagerRow]
+    notice: FiguresNotice | None  # in place of the quarter's figures, when they do not show
 
 
 def team_page(*, team: Team, quarter: Cycle, today: datetime.date) -> TeamPage:
@@ -366,13 +417,16 @@ def team_page(*, team: Team, quarter: Cycle, today: datetime.date) -> TeamPage:
         result = latest.get(manager.latest_id)
         bands = {score.anti_pattern: score.band for score in result.risk_scores.all()} if result else {}
         rows.append(ManagerRow(manager, status, result, [bands.get(a.slug, "") for a in anti_patterns]))
+    done = completion(organisation=organisation, cycle=cycle, today=today, team=team)
+    figures = aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, team=team)
     return TeamPage(
         team=team,
         quarter=quarter,
-        completion=completion(organisation=organisation, cycle=cycle, today=today, team=team),
+        completion=done,
         anti_patterns=anti_patterns,
-        aggregates=aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, team=team),
+        aggregates=figures,
         managers=rows,
+        notice=figures_notice(aggregates=figures, completion=done, threshold=organisation.anonymity_threshold),
     )
 
 

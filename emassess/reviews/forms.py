@@ -30,7 +30,8 @@ def _other(label: str) -> forms.CharField:
 def _group(name: str) -> Field:
     # The error summary links to a field's id; a checkbox group has no element of its own with
     # that id, so the group's wrapper takes it (the boxes keep theirs, id_<name>_0 and on).
-    return Field(name, id=f"id_{name}")
+    # Each box is a 44 px target in a stacked list (answer-list, static/css/app.css).
+    return Field(name, id=f"id_{name}", wrapper_class="answer-list")
 
 
 class RoleReviewForm(forms.Form):
@@ -84,7 +85,7 @@ class RoleReviewForm(forms.Form):
         self.helper.form_tag = False
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Fieldset("The people side", "enjoy_people"),
+            Fieldset("The people side", Field("enjoy_people", wrapper_class="answer-list")),
             Fieldset(
                 "Energy",
                 HTML('<p class="small text-muted">The same list twice, so you can read one against the other.</p>'),
@@ -93,7 +94,9 @@ class RoleReviewForm(forms.Form):
                 _group("drains"),
                 "drains_other",
             ),
-            Fieldset("The shape of the role", _group("give_up"), "wants_next", "notes"),
+            Fieldset(
+                "The shape of the role", _group("give_up"), Field("wants_next", wrapper_class="answer-list"), "notes"
+            ),
         )
 
     def clean(self) -> dict[str, Any]:

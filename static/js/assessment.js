@@ -16,8 +16,8 @@
       var value = 0;
       inputs.forEach(function (input) { value += parseInt(input.value, 10) || 0; });
       sum.textContent = value;
-      total.classList.toggle("text-success", value === 100);
-      total.classList.toggle("text-danger", value !== 100);
+      total.classList.toggle("text-success-emphasis", value === 100);
+      total.classList.toggle("text-danger-emphasis", value !== 100);
       total.hidden = false;
     };
     inputs.forEach(function (input) { input.addEventListener("input", update); });

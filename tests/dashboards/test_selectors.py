@@ -191,3 +191,78 @@ def test_a_half_yearly_organisation_counts_completion_over_the_half(cast, team, 
     cycle = cycle_containing(Q4.start, 6)
     assert cycle.label == "2026-H2"
     assert completion(organisation=cast.acme, cycle=cycle, today=TODAY, team=team).done == 1
+
+
+# --- Saying once what is withheld ---------------------------------------------------------------
+
+
+def test_figures_that_show_need_no_notice(cast, team, managers_in, submit, release):
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q3")
+    release()
+    assert organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).notice is None
+    assert team_page(team=team, quarter=Q3, today=TODAY).notice is None
+
+
+def test_a_quarter_still_open_says_how_far_completion_is(cast, team, managers_in, submit, release):
+    done, _waiting = managers_in(team, 2)
+    submit(done, "2026-Q4")
+    release()
+    notice = team_page(team=team, quarter=Q4, today=TODAY).notice
+    assert notice is not None and not notice.released
+    assert (notice.threshold, notice.done, notice.total) == (3, 1, 3)  # Alice is in the team too
+
+
+def test_a_released_quarter_with_too_few_responses_says_how_many_it_had(cast, team, managers_in, submit, release):
+    for manager in managers_in(team, 2):
+        submit(manager, "2026-Q3")
+    cast.acme.anonymity_threshold = 5
+    cast.acme.save()
+    release()
+    notice = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).notice
+    assert notice is not None and notice.released and notice.too_few
+    assert (notice.responses, notice.threshold) == (2, 5)
+
+
+def test_a_team_withheld_to_protect_a_smaller_one_is_not_said_to_have_too_few(cast, team, managers_in, submit, release):
+    omega = factories.TeamFactory(organisation=cast.acme, name="Omega")
+    zeta = factories.TeamFactory(organisation=cast.acme, name="Zeta")
+    for group, size in ((team, 4), (omega, 3), (zeta, 2)):
+        for manager in managers_in(group, size):
+            submit(manager, "2026-Q3")
+    release()
+    omega_notice = team_page(team=omega, quarter=Q3, today=TODAY).notice  # withheld: it would give Zeta away
+    assert omega_notice is not None and omega_notice.released and not omega_notice.too_few
+    zeta_notice = team_page(team=zeta, quarter=Q3, today=TODAY).notice
+    assert zeta_notice is not None and zeta_notice.too_few and zeta_notice.responses == 2
+
+
+def test_the_heatmap_counts_the_teams_that_show_nothing(cast, team, managers_in, submit, release):
+    factories.TeamFactory(organisation=cast.acme, name="Omega")
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q3")
+    release()
+    heat = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).heatmap
+    # Alice's team shows; Carol's and Omega have no responses.
+    assert heat.withheld == len(heat.rows) - 1 == 2
+    assert heat.mostly_withheld
+
+
+def test_a_heatmap_where_most_teams_show_is_not_mostly_withheld(cast, team, managers_in, submit, release):
+    omega = factories.TeamFactory(organisation=cast.acme, name="Omega")
+    for group in (team, omega):
+        for manager in managers_in(group, 3):
+            submit(manager, "2026-Q3")
+    release()
+    heat = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).heatmap
+    assert heat.withheld == 1 and len(heat.rows) == 3  # Carol's team alone
+    assert not heat.mostly_withheld
+
+
+def test_trend_points_say_whether_their_quarter_was_released(cast, team, managers_in, submit, release):
+    for manager in managers_in(team, 3):
+        submit(manager, "2026-Q3")
+    release()
+    trends = team_page(team=team, quarter=Q4, today=TODAY).aggregates.trends
+    assert not trends[-1].released and trends[-1].withheld  # 2026-Q4 is open
+    assert trends[-2].released and not trends[-2].withheld

@@ -171,3 +171,37 @@ def test_a_draft_can_neither_be_shared_nor_read_by_hr(client, cast, version):
     cast.acme.save()
     client.force_login(cast.hana.user)
     assert client.get(reverse("shared_result", args=[draft.public_id])).status_code == 404
+
+
+def test_withheld_figures_are_said_once_instead_of_in_every_row(hr, cast, managers_in, submit, release):
+    small = factories.TeamFactory(organisation=cast.acme, name="Small")
+    for manager in managers_in(small, 2):
+        submit(manager, "2026-Q3")
+    release()
+    page = hr.get(reverse("team_dashboard", args=[small.pk]), {"quarter": "2026-Q3"}).content.decode()
+    assert 'data-testid="figures-notice"' in page
+    assert "figures: they appear at 3 responses, and 2026-Q3 had 2." in page
+    assert 'data-testid="prevalence"' not in page  # no table of "not enough responses"
+    # Each withheld quarter of the trend is one cell, not one per measure; and one point is no line.
+    assert page.count("not enough responses") == 1  # 2026-Q3: released, too few
+    assert page.count("not released yet") == 7
+    assert 'data-testid="no-trend"' in page and 'data-testid="trend-chart"' not in page
+
+
+def test_the_heatmap_has_a_key_and_grey_withheld_cells(hr, cast, managers_in, submit, release):
+    for manager in managers_in(cast.alice.team, 3):
+        submit(manager, "2026-Q3", behaviour={"bottleneck-manager": 4})
+    release()
+    page = hr.get(reverse("organisation_home"), {"quarter": "2026-Q3"}).content.decode()
+    assert 'data-testid="heat-legend"' in page and "80 to 100%" in page
+    assert '<td class="text-center heat-4">100%' in page  # Alice's team, every one flagged
+    assert '<td class="text-center heat-none">' in page  # Carol's team: no responses
+    assert 'data-testid="heatmap-notice"' not in page  # one of two teams withheld is not most
+
+
+def test_the_navigation_marks_where_you_are(hr, cast):
+    page = hr.get(reverse("organisation_home")).content.decode()
+    assert f'<a class="nav-link active" aria-current="page" href="{reverse("organisation_home")}">Dashboard</a>' in page
+    team = hr.get(reverse("team_dashboard", args=[cast.alice.team.pk])).content.decode()
+    assert f'<a class="nav-link active" aria-current="true" href="{reverse("organisation_home")}">Dashboard</a>' in team
+    assert team.count("aria-current=") == 2  # the nav's Dashboard and the breadcrumb's team

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.html import format_html
 
+from emassess.dashboards.charts import heat_legend, heat_level
 from emassess.dashboards.selectors import NOT_ENOUGH_RESPONSES, Share
 
 register = template.Library()
@@ -16,9 +17,20 @@ def share(value: Share) -> str:
     return format_html('{}% <span class="text-muted small">({} of {})</span>', value.percent, value.count, value.total)
 
 
-@register.filter
-def heat_class(value: Share) -> str:
-    """A heatmap cell's shade: five steps of 20 points, or none when suppressed."""
-    if value.suppressed or value.percent is None:
-        return "heat-none"
-    return f"heat-{min(value.percent // 20, 4)}"
+@register.simple_tag
+def heat_cell(value: Share) -> str:
+    """A heatmap cell, shaded by its share; a withheld one is grey, and says so to screen readers
+    only: the legend explains the grey once, instead of every cell repeating it."""
+    level = heat_level(value)
+    if level is None:
+        return format_html(
+            '<td class="text-center heat-none"><span aria-hidden="true">&ndash;</span>'
+            '<span class="visually-hidden">{}</span></td>',
+            NOT_ENOUGH_RESPONSES,
+        )
+    return format_html('<td class="text-center heat-{}">{}</td>', level, share(value))
+
+
+@register.inclusion_tag("dashboards/_heat_legend.html")
+def heat_key(threshold: int) -> dict:
+    return {"levels": heat_legend(), "threshold": threshold}

@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -39,3 +40,18 @@ def band_class(band: str) -> str:
 def minutes(duration) -> int:
     """A timedelta in whole minutes."""
     return int(duration.total_seconds() // 60)
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name: str, label: str, also: str = "") -> str:
+    """A link of the main navigation. On the page it leads to it is marked aria-current="page"; on
+    the pages under it (`also`: their URL names, space-separated) aria-current="true"."""
+    match = getattr(context.get("request"), "resolver_match", None)
+    current = match.view_name if match is not None else None
+    if current == url_name:
+        state = "page"
+    elif current in also.split():
+        state = "true"
+    else:
+        return format_html('<a class="nav-link" href="{}">{}</a>', reverse(url_name), label)
+    return format_html('<a class="nav-link active" aria-current="{}" href="{}">{}</a>', state, reverse(url_name), label)
