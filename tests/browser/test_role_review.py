@@ -54,7 +54,7 @@ def test_the_demo_tlm_answers_the_one_year_review_and_reads_the_recommendation(p
     # Tomás's demo history: his coding share came down from 45% to 30% of the week.
     expect(page.get_by_test_id("comparison-coding")).to_contain_text("45%")
     expect(page.get_by_test_id("comparison-coding")).to_contain_text("30%")
-    expect(page.get_by_test_id("comparison-risk")).to_have_count(4)
+    expect(page.get_by_test_id("comparison-risk")).to_have_count(5)  # the five traps
     expect(page.get_by_role("button", name="Print")).to_be_visible()
     expect(page.get_by_test_id("answers")).to_contain_text("Ask about a staff engineer")
 
