@@ -64,6 +64,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "period": a.period,
             "shared_with_hr": a.shared_with_hr,
             "answers": a.answers,
+            "answers_being_changed": a.reopened_answers,
             "result": a.outcome,
         }
         for a in membership.assessments.select_related("version").order_by("started_at")
@@ -135,8 +136,10 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
             manager_role=membership.manager_role,
         )
         # The numbers stay; the answers and the explained result, which could identify, go.
-        submitted.update(manager=placeholder, answers={}, outcome=None, shared_with_hr=False)
-    membership.assessments.all().delete()  # what is left: drafts
+        submitted.update(
+            manager=placeholder, answers={}, outcome=None, shared_with_hr=False, reopened_at=None, reopened_answers=None
+        )
+    membership.assessments.all().delete()  # what is left: drafts and superseded results
     RoleReview.objects.filter(manager=membership).delete()
     Reminder.objects.filter(person=membership).delete()
     Invitation.objects.filter(organisation=membership.organisation, email__iexact=email).delete()
