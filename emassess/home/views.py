@@ -1,9 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from emassess.assessments.engine import FEW_REPORTS
-from emassess.assessments.selectors import draft_of, submitted_list
+from emassess.assessments.selectors import cycle_status, draft_of, submitted_list
 from emassess.orgs.access import MemberRequest, membership_of, role_required
 from emassess.orgs.models import Membership
 from emassess.orgs.selectors import direct_report_list
@@ -40,6 +41,8 @@ def manager_home(request: MemberRequest) -> HttpResponse:
         "today": today,
         "few_reports": FEW_REPORTS,  # the engine's rule, so the page and the result say the same
         "draft": draft_of(manager=membership),
+        # Done this cycle or not, whether the result may still change, when the next cycle opens.
+        "cycle": cycle_status(manager=membership, now=timezone.now()),
         "latest": submitted_list(manager=membership).first(),
     }
     return render(request, "home/manager_home.html", context)
