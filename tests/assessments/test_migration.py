@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 BEFORE = [("assessments", "0002_assessment_known_to_hr_assessment_team_and_more")]
-AFTER = [("assessments", "0003_one_result_per_quarter")]
+AFTER = [("assessments", "0004_one_result_per_manager_and_quarter")]
 UTC = datetime.UTC
 
 

@@ -9,6 +9,9 @@ HR, known_to_hr).
 
 `closes_at` of the results already stored is their quarter's close in their organisation's time
 zone now, as the release of that quarter counts it.
+
+The constraint itself comes in 0004: PostgreSQL does not build an index in the transaction that
+has just updated the table's rows.
 """
 
 import datetime
@@ -71,7 +74,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='assessment',
             name='resubmitted_at',
-            field=models.DateTimeField(blank=True, help_text='The last time changed answers re-scored it.', null=True),
+            field=models.DateTimeField(blank=True, help_text='When changed answers last re-scored it.', null=True),
         ),
         migrations.AlterField(
             model_name='assessment',
@@ -79,8 +82,4 @@ class Migration(migrations.Migration):
             field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted'), ('superseded', 'Superseded by a later result of the same quarter')], default='draft', max_length=10),
         ),
         migrations.RunPython(keep_the_latest_result_of_each_quarter, migrations.RunPython.noop),
-        migrations.AddConstraint(
-            model_name='assessment',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'submitted')), fields=('manager', 'period'), name='one_result_per_manager_and_quarter'),
-        ),
     ]
