@@ -27,7 +27,7 @@ from emassess.assessments.questionnaire import (
     questionnaire_publish,
     read_questionnaire,
 )
-from emassess.assessments.services import assessment_start, assessment_submit
+from emassess.assessments.services import assessment_reopen, assessment_start, assessment_submit
 from emassess.celery import app as celery_app
 from emassess.dashboards.releases import figures_release_due
 from emassess.framework.loading import load_framework, read_content
@@ -103,11 +103,31 @@ def submit_on(version):
     UTC that day, answered as tests.helpers.answers_to describes (on week() unless week= is given)."""
 
     def make(manager, day: datetime.date, **profile):
-        draft = assessment_start(manager=manager)
+        moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
+        draft = assessment_start(manager=manager, now=moment)
         draft.answers = posted_answers_to(version.definition, **profile)
         draft.save()
-        moment = datetime.datetime.combine(day, datetime.time(12), tzinfo=datetime.UTC)
         return assessment_submit(assessment=draft, now=moment)
+
+    return make
+
+
+@pytest.fixture
+def resubmit_on(version):
+    """resubmit_on(result, datetime.date(2026, 8, 20), behaviour={...}): the manager reopens their
+    result that day at noon UTC (or at the moment given), answers as tests.helpers.answers_to
+    describes and resubmits: the same row, re-scored in place."""
+
+    def make(result, when: datetime.date | datetime.datetime, **profile):
+        moment = (
+            when
+            if isinstance(when, datetime.datetime)
+            else datetime.datetime.combine(when, datetime.time(12), tzinfo=datetime.UTC)
+        )
+        reopened = assessment_reopen(assessment=result, by=result.manager.user, now=moment)
+        reopened.reopened_answers = posted_answers_to(version.definition, **profile)
+        reopened.save()
+        return assessment_submit(assessment=reopened, now=moment)
 
     return make
 

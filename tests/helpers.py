@@ -98,6 +98,20 @@ def step_url(assessment, step: int) -> str:
     return reverse("assessment_step", args=[assessment.public_id, step])
 
 
+def section_data(version, step: int, answers: dict[str, str], action: str = "next") -> dict[str, str]:
+    """What a step's page posts: only the questions it asks (those that apply to the manager)."""
+    ids = [q["id"] for q in version.sections[step - 1]["questions"]]
+    return {**{qid: answers[qid] for qid in ids if qid in answers}, "action": action}
+
+
+def fill_all(client, assessment, version, answers: dict[str, str]):
+    """Post every step of the questionnaire in turn; the last response."""
+    response = None
+    for step in range(1, len(version.sections) + 1):
+        response = client.post(step_url(assessment, step), section_data(version, step, answers))
+    return response
+
+
 # ---------------------------------------------------------------------------------------------
 # The role review
 

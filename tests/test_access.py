@@ -95,6 +95,7 @@ EXPECTED = {
     },
     "shared_result": ACME_HR_ONLY,
     "assessment_share": MANAGERS_ONLY_OWN | {"manager": 302},
+    "assessment_reopen": MANAGERS_ONLY_OWN | {"manager": 302},
     "reminder_outbox": {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
@@ -140,10 +141,12 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
         return "post", reverse("follow_up_remind", args=[kind]), {"person": cast.alice.pk}
     if page.startswith("follow_up"):
         return "get", reverse("follow_up", args=[page.split("(")[1].rstrip(")")]), {}
-    if page in ("shared_result", "assessment_share"):
+    if page in ("shared_result", "assessment_share", "assessment_reopen"):
         result = _submitted(cast, version)
         if page == "assessment_share":
             return "post", reverse(page, args=[result.public_id]), {"shared": "1"}
+        if page == "assessment_reopen":
+            return "post", reverse(page, args=[result.public_id]), {"action": "reopen"}
         return "get", reverse(page, args=[result.public_id]), {}
     if page.startswith(("assessment_step", "assessment_result")):
         draft = (

@@ -1,5 +1,10 @@
 """Questionnaires (versioned), assessments (a manager's draft, then their submitted result) and the
-scores stored on submit so dashboards aggregate numbers instead of re-scoring."""
+scores stored on submit so dashboards aggregate numbers instead of re-scoring.
+
+A manager has one result per quarter (the database holds it) and, by the services, one per cycle of
+their organisation. Until its quarter closes they may reopen it: the answers they change are kept
+in `reopened_answers` while the submitted result stays in force, and resubmitting re-scores the
+same row."""
 
 from __future__ import annotations
 
@@ -58,6 +63,10 @@ class Assessment(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         SUBMITTED = "submitted", "Submitted"
+        # A second result of the same quarter, from before one result per quarter was enforced
+        # (migration 0003): the latest one of the quarter stayed the result, as the released
+        # figures had counted it; the earlier ones are kept, out of every page and figure.
+        SUPERSEDED = "superseded", "Superseded by a later result of the same quarter"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     manager = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="assessments")
@@ -70,8 +79,12 @@ class Assessment(models.Model):
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    # Filled in on submit.
+    # Filled in on submit (`submitted_at` the first time: changing the answers later keeps it).
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # When the quarter it was submitted in closes, counted in the organisation's time zone at the
+    # time: after it (or after the quarter's close in the organisation's time zone now, if that is
+    # earlier) the result can no longer change, and its figures can be released.
+    closes_at = models.DateTimeField(null=True, blank=True)
     period = models.CharField(max_length=7, blank=True, help_text="Quarter of submission, e.g. 2026-Q4.")
     engine_version = models.CharField(max_length=20, blank=True)
     outcome = models.JSONField(null=True, blank=True)
@@ -91,12 +104,23 @@ class Assessment(models.Model):
     # HR see individual results) and never cleared, not by stopping sharing nor by erasure: what HR
     # has read once it knows for good, so released figures never count it as protecting anyone.
     known_to_hr = models.BooleanField(default=False)
+    # Reopened: the answers the manager is changing, kept apart until they resubmit; the submitted
+    # answers and result above stay in force meanwhile (dashboards and reminders count them).
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_answers = models.JSONField(null=True, blank=True)
+    resubmitted_at = models.DateTimeField(null=True, blank=True, help_text="When changed answers last re-scored it.")
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["manager"], condition=models.Q(status="draft"), name="one_draft_per_manager"
+            ),
+            # One result per manager per quarter, however many tabs or workers submit at once.
+            models.UniqueConstraint(
+                fields=["manager", "period"],
+                condition=models.Q(status="submitted"),
+                name="one_result_per_manager_and_quarter",
             ),
         ]
         indexes = [
@@ -114,6 +138,16 @@ class Assessment(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_reopened(self) -> bool:
+        """Submitted and being changed (whether it still may be is the services' question)."""
+        return self.is_submitted and self.reopened_at is not None
+
+    @property
+    def answers_in_progress(self) -> dict:
+        """The answers the questionnaire pages show and save: a draft's, or a reopened result's changes."""
+        return (self.reopened_answers or {}) if self.is_reopened else self.answers
 
 
 class ArchetypeScore(models.Model):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
+import zoneinfo
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,8 +13,8 @@ from django.http import Http404
 
 from emassess.assessments import engine
 from emassess.assessments.models import Assessment
-from emassess.orgs.cycles import Cycle, quarter_labels
-from emassess.orgs.models import Membership
+from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, quarter_labels
+from emassess.orgs.models import Membership, Organisation
 
 
 def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Assessment:
@@ -20,6 +22,7 @@ def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Asses
     assessment = (
         Assessment.objects.select_related("version", "manager__organisation")
         .filter(manager=manager, public_id=public_id)
+        .exclude(status=Assessment.Status.SUPERSEDED)
         .first()
     )
     if assessment is None:
@@ -34,6 +37,73 @@ def submitted_in_cycle(*, cycle: Cycle, manager: Membership | OuterRef | None = 
     time zone when it was submitted), which the database finds by index, as the released figures do."""
     results = Assessment.objects.filter(status=Assessment.Status.SUBMITTED, period__in=quarter_labels(cycle))
     return results if manager is None else results.filter(manager=manager)
+
+
+def cycle_at(*, organisation: Organisation, now: datetime.datetime) -> Cycle:
+    """The organisation's cycle (of its cadence) that a moment falls in, in its time zone."""
+    local = now.astimezone(zoneinfo.ZoneInfo(organisation.timezone)).date()
+    return cycle_containing(local, organisation.cadence_months)
+
+
+def result_in_cycle(*, manager: Membership, cycle: Cycle) -> Assessment | None:
+    """The manager's result of the cycle, if they have submitted it (at most one: the services see to it)."""
+    return submitted_in_cycle(cycle=cycle, manager=manager).select_related("version").order_by("submitted_at").first()
+
+
+def changes_close_at(*, assessment: Assessment) -> datetime.datetime:
+    """Until when a submitted result may be reopened and changed: the close of the quarter it was
+    submitted in, whichever comes first of that close in the organisation's time zone at submission
+    and in its time zone now. A quarter's figures are released only after it has closed, so no
+    result changes once its figures are out, whatever the time zone has been set to since."""
+    _, end_now = parse_quarter(assessment.period).bounds(assessment.manager.organisation.timezone)
+    return min(end_now, assessment.closes_at) if assessment.closes_at is not None else end_now
+
+
+def can_change(*, assessment: Assessment, now: datetime.datetime) -> bool:
+    """Whether the manager may still reopen, change and resubmit this result."""
+    return assessment.is_submitted and now < changes_close_at(assessment=assessment)
+
+
+@dataclass(frozen=True)
+class ChangeWindow:
+    """Whether a submitted result's answers may still change, until which day (in the organisation's
+    time zone), and whether changes are in progress."""
+
+    open: bool
+    reopened: bool
+    last_day: datetime.date
+
+
+def change_window(*, assessment: Assessment, now: datetime.datetime) -> ChangeWindow | None:
+    """None for what is not a submitted result."""
+    if not assessment.is_submitted:
+        return None
+    zone = zoneinfo.ZoneInfo(assessment.manager.organisation.timezone)
+    close = changes_close_at(assessment=assessment).astimezone(zone)
+    is_open = now < close
+    return ChangeWindow(
+        open=is_open,
+        reopened=is_open and assessment.is_reopened,
+        last_day=(close - datetime.timedelta(microseconds=1)).date(),
+    )
+
+
+@dataclass(frozen=True)
+class CycleStatus:
+    """Where a manager stands in their organisation's current cycle: its result if they have
+    submitted it, whether they may still change it, and when the next cycle opens."""
+
+    cycle: Cycle
+    result: Assessment | None
+    change: ChangeWindow | None
+    next_opens_on: datetime.date
+
+
+def cycle_status(*, manager: Membership, now: datetime.datetime) -> CycleStatus:
+    cycle = cycle_at(organisation=manager.organisation, now=now)
+    result = result_in_cycle(manager=manager, cycle=cycle)
+    change = change_window(assessment=result, now=now) if result is not None else None
+    return CycleStatus(cycle=cycle, result=result, change=change, next_opens_on=cycle.end)
 
 
 def draft_of(*, manager: Membership) -> Assessment | None:

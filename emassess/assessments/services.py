@@ -1,4 +1,5 @@
-"""Writes of the self-assessment: start a draft, save a section, submit once."""
+"""Writes of the self-assessment: start a draft, save a section, submit once per cycle, and reopen
+a result to change its answers until its quarter closes (resubmitting re-scores the same row)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,29 @@ from emassess.assessments import engine
 from emassess.assessments.forms import SectionForm, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.questionnaire import current_version
+from emassess.assessments.selectors import can_change, cycle_at, result_in_cycle
 from emassess.orgs.audit import audit_record
-from emassess.orgs.cycles import quarter_of
+from emassess.orgs.cycles import parse_quarter, quarter_of
 from emassess.orgs.models import AuditEvent, Membership
 
 
 class NoQuestionnaire(Exception):
     """No questionnaire version has been published yet (run `manage.py load_questionnaire`)."""
+
+
+@dataclass
+class AlreadyDone(Exception):
+    """The manager has already submitted this cycle's assessment: `result` is it (reopen it to
+    change the answers)."""
+
+    result: Assessment
+
+
+@dataclass
+class ResultClosed(Exception):
+    """The result's quarter has closed (its figures are or will be released): it can no longer change."""
+
+    result: Assessment
 
 
 @dataclass
@@ -45,14 +62,23 @@ def _role_answers(manager: Membership, today: datetime.date) -> dict[str, str]:
     return answers
 
 
-def assessment_start(*, manager: Membership) -> Assessment:
-    """The manager's draft: the one they have, or a new one on the current questionnaire version."""
+def assessment_start(*, manager: Membership, now: datetime.datetime | None = None) -> Assessment:
+    """The manager's draft: the one they have, or a new one on the current questionnaire version.
+    Raises AlreadyDone when they have submitted this cycle's assessment already."""
+    now = now or timezone.now()
     draft = manager.assessments.filter(status=Assessment.Status.DRAFT).first()
     if draft is not None:
         return draft
+    done = result_in_cycle(manager=manager, cycle=cycle_at(organisation=manager.organisation, now=now))
+    if done is not None:
+        raise AlreadyDone(done)
     version = current_version()
     if version is None:
         raise NoQuestionnaire
+    # Changes to an earlier result begun and never resubmitted before its quarter closed are over.
+    manager.assessments.filter(reopened_at__isnull=False, closes_at__lte=now).update(
+        reopened_at=None, reopened_answers=None
+    )
     answers = _role_answers(manager, timezone.localdate())
     previous = manager.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at").first()
     if previous is not None:
@@ -69,63 +95,164 @@ def assessment_start(*, manager: Membership) -> Assessment:
 
 
 def assessment_save_section(*, assessment: Assessment, step: int, data, next_step: int) -> None:
-    """Keep what was typed on a page, valid or not, and where the manager is going next."""
+    """Keep what was typed on a page, valid or not, and where the manager is going next: in a draft's
+    answers, or in a reopened result's changes (its submitted answers stay as they were)."""
     section = assessment.version.sections[step - 1]
-    assessment.answers = {**assessment.answers, **raw_answers(data, section)}
+    typed = {**assessment.answers_in_progress, **raw_answers(data, section)}
+    field = "reopened_answers" if assessment.is_reopened else "answers"
+    setattr(assessment, field, typed)
     assessment.current_step = next_step
     assessment.furthest_step = max(assessment.furthest_step, next_step)
-    assessment.save(update_fields=["answers", "current_step", "furthest_step", "updated_at"])
+    assessment.save(update_fields=[field, "current_step", "furthest_step", "updated_at"])
 
 
 def validated_answers(assessment: Assessment) -> dict[str, Any]:
-    """Every stored answer, checked section by section and typed; raises IncompleteAnswers."""
+    """Every stored answer (a reopened result's changed ones), checked section by section and typed;
+    raises IncompleteAnswers."""
     definition = assessment.version.definition
     typed: dict[str, Any] = {}
     for step, section in enumerate(definition["sections"], start=1):
-        data = {qid: value for qid, value in assessment.answers.items() if value != ""}
-        form = SectionForm(data, section=section, definition=definition, answers=assessment.answers)
+        data = {qid: value for qid, value in assessment.answers_in_progress.items() if value != ""}
+        form = SectionForm(data, section=section, definition=definition, answers=assessment.answers_in_progress)
         if not form.is_valid():
             raise IncompleteAnswers(step, form.errors.get_json_data())
         typed.update(form.typed_answers())
     return typed
 
 
+def _scored_fields(outcome: engine.Outcome) -> dict[str, Any]:
+    return {
+        "engine_version": engine.ENGINE_VERSION,
+        "outcome": outcome.to_json(),
+        "closest_archetype": outcome.closest,
+        "held_role": outcome.role_gap.held_role,
+        "tlm_statements": outcome.tlm.resonating,
+        "tlm_may_fit": outcome.tlm.may_fit,
+        "judgement": outcome.judgement,
+    }
+
+
+def _store_scores(assessment_id: int, outcome: engine.Outcome) -> None:
+    ArchetypeScore.objects.bulk_create(
+        ArchetypeScore(assessment_id=assessment_id, archetype=fit.slug, fit=fit.fit) for fit in outcome.archetypes
+    )
+    # A construct with too few applicable answers has no score: the dashboards count it as not
+    # flagged rather than guess.
+    RiskScore.objects.bulk_create(
+        RiskScore(assessment_id=assessment_id, anti_pattern=risk.slug, risk=risk.risk, band=risk.band)
+        for risk in outcome.anti_patterns
+        if risk.risk is not None
+    )
+
+
 def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None = None) -> Assessment:
     """Score and store the result, exactly once however many times it is called (double clicks,
-    a second tab, the back button): the first call claims the draft, the others get its result."""
+    a second tab, the back button): the first call claims the draft, the others get its result.
+
+    A manager submits one assessment per cycle: AlreadyDone when they have a result of the cycle
+    already. A reopened result is re-scored in place (ResultClosed once its quarter has closed)."""
     now = now or timezone.now()
     assessment.refresh_from_db()  # a second tab's copy may be stale: the database decides
-    if assessment.is_submitted:
+    if assessment.is_reopened:
+        return _resubmit(assessment, now=now)
+    if assessment.status != Assessment.Status.DRAFT:
         return assessment
     answers = validated_answers(assessment)
     outcome = engine.score(assessment.version.definition, answers)
+    organisation = assessment.manager.organisation
+    period = quarter_of(now, organisation.timezone)
+    try:
+        with transaction.atomic():
+            # One manager's submissions one at a time (PostgreSQL; SQLite writes one at a time anyway).
+            Membership.objects.select_for_update().filter(pk=assessment.manager_id).first()
+            done = result_in_cycle(manager=assessment.manager, cycle=cycle_at(organisation=organisation, now=now))
+            if done is not None and done.pk != assessment.pk:
+                raise AlreadyDone(done)
+            claimed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
+                status=Assessment.Status.SUBMITTED,
+                submitted_at=now,
+                period=period,
+                closes_at=parse_quarter(period).bounds(organisation.timezone)[1],
+                team_id=assessment.manager.team_id,
+                updated_at=now,
+                **_scored_fields(outcome),
+            )
+            if claimed == 1:
+                _store_scores(assessment.pk, outcome)
+    except IntegrityError:
+        # Another result of the quarter was stored at the same moment: one per quarter, that one.
+        other = Assessment.objects.get(
+            manager_id=assessment.manager_id, period=period, status=Assessment.Status.SUBMITTED
+        )
+        raise AlreadyDone(other) from None
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessment_reopen(*, assessment: Assessment, by: User, now: datetime.datetime | None = None) -> Assessment:
+    """Let the manager change the answers of a submitted result until its quarter closes. The result
+    stays in force (dashboards, reminders, a share with HR) until they resubmit; their changes start
+    from the submitted answers. Reopening a reopened result changes nothing. Raises ResultClosed."""
+    now = now or timezone.now()
+    assessment.refresh_from_db()
+    if not assessment.is_submitted:
+        raise ValueError("only a submitted result can be reopened")
+    if assessment.is_reopened:
+        return assessment
+    if not can_change(assessment=assessment, now=now):
+        raise ResultClosed(assessment)
+    claimed = Assessment.objects.filter(
+        pk=assessment.pk, status=Assessment.Status.SUBMITTED, reopened_at__isnull=True
+    ).update(
+        reopened_at=now,
+        reopened_answers=assessment.answers,
+        current_step=1,
+        furthest_step=len(assessment.version.sections),
+        updated_at=now,
+    )
+    if claimed == 1:
+        audit_record(action=AuditEvent.Action.RESULT_REOPENED, organisation=assessment.manager.organisation,
+                     actor=by, subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
+    assessment.refresh_from_db()
+    return assessment
+
+
+def assessment_keep(*, assessment: Assessment) -> None:
+    """Drop the changes of a reopened result: the submitted answers and result stand as they were."""
+    Assessment.objects.filter(pk=assessment.pk, reopened_at__isnull=False).update(
+        reopened_at=None, reopened_answers=None
+    )
+    assessment.refresh_from_db()
+
+
+def _resubmit(assessment: Assessment, *, now: datetime.datetime) -> Assessment:
+    """Re-score a reopened result in place with its changed answers, once (the first of two tabs
+    claims it), and only while its quarter is open: once it has closed its figures may be released,
+    and a result that changed afterwards would be a difference. The period, the team, the first
+    submission time, the share with HR and known_to_hr stay as they were."""
+    if not can_change(assessment=assessment, now=now):
+        raise ResultClosed(assessment)
+    changed = assessment.reopened_answers or {}
+    answers = validated_answers(assessment)
+    outcome = engine.score(assessment.version.definition, answers)
     with transaction.atomic():
-        claimed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
-            status=Assessment.Status.SUBMITTED,
-            submitted_at=now,
-            period=quarter_of(now, assessment.manager.organisation.timezone),
-            engine_version=engine.ENGINE_VERSION,
-            outcome=outcome.to_json(),
-            closest_archetype=outcome.closest,
-            held_role=outcome.role_gap.held_role,
-            tlm_statements=outcome.tlm.resonating,
-            tlm_may_fit=outcome.tlm.may_fit,
-            judgement=outcome.judgement,
-            team_id=assessment.manager.team_id,
+        claimed = Assessment.objects.filter(
+            pk=assessment.pk, status=Assessment.Status.SUBMITTED, reopened_at=assessment.reopened_at
+        ).update(
+            answers=changed,
+            reopened_at=None,
+            reopened_answers=None,
+            resubmitted_at=now,
             updated_at=now,
+            **_scored_fields(outcome),
         )
         if claimed == 1:
-            ArchetypeScore.objects.bulk_create(
-                ArchetypeScore(assessment_id=assessment.pk, archetype=fit.slug, fit=fit.fit)
-                for fit in outcome.archetypes
-            )
-            # A construct with too few applicable answers has no score: the dashboards count it as
-            # not flagged rather than guess.
-            RiskScore.objects.bulk_create(
-                RiskScore(assessment_id=assessment.pk, anti_pattern=risk.slug, risk=risk.risk, band=risk.band)
-                for risk in outcome.anti_patterns
-                if risk.risk is not None
-            )
+            ArchetypeScore.objects.filter(assessment_id=assessment.pk).delete()
+            RiskScore.objects.filter(assessment_id=assessment.pk).delete()
+            _store_scores(assessment.pk, outcome)
+            audit_record(action=AuditEvent.Action.RESULT_RESUBMITTED, organisation=assessment.manager.organisation,
+                         actor=assessment.manager.user, subject=assessment.manager,
+                         detail={"result": assessment.period})  # fmt: skip
     assessment.refresh_from_db()
     return assessment
 

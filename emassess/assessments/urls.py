@@ -8,4 +8,5 @@ urlpatterns = [
     path("<uuid:public_id>/", views.result, name="assessment_result"),
     path("<uuid:public_id>/step/<int:step>/", views.step, name="assessment_step"),
     path("<uuid:public_id>/share/", views.share, name="assessment_share"),
+    path("<uuid:public_id>/reopen/", views.reopen, name="assessment_reopen"),
 ]

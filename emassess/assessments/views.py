@@ -5,15 +5,28 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from emassess.assessments.forms import SectionForm
-from emassess.assessments.selectors import assessment_of_manager, draft_of, result_page, submitted_list
+from emassess.assessments.selectors import (
+    assessment_of_manager,
+    can_change,
+    change_window,
+    cycle_status,
+    draft_of,
+    result_page,
+    submitted_list,
+)
 from emassess.assessments.services import (
+    AlreadyDone,
     IncompleteAnswers,
     NoQuestionnaire,
+    ResultClosed,
+    assessment_keep,
+    assessment_reopen,
     assessment_save_section,
     assessment_set_shared,
     assessment_start,
@@ -25,6 +38,19 @@ from emassess.orgs.models import Membership
 manager_only = role_required(Membership.Role.MANAGER)
 
 
+ALREADY_DONE = "You have already taken this cycle's assessment: here is your result."
+CLOSED = "This quarter has closed, so your result stays as you submitted it."
+
+
+def _to_done(request: HttpRequest, done: AlreadyDone) -> HttpResponse:
+    """Where a second assessment of the cycle leads: the changes in progress, or the result."""
+    result = done.result
+    if result.is_reopened and can_change(assessment=result, now=timezone.now()):
+        return redirect("assessment_step", public_id=result.public_id, step=result.current_step)
+    messages.info(request, ALREADY_DONE)
+    return redirect("assessment_result", public_id=result.public_id)
+
+
 @manager_only
 @require_POST
 def start(request: MemberRequest) -> HttpResponse:
@@ -33,14 +59,19 @@ def start(request: MemberRequest) -> HttpResponse:
     except NoQuestionnaire:
         messages.error(request, "The questionnaire is not available yet. Please try again later.")
         return redirect("manager_home")
+    except AlreadyDone as done:
+        return _to_done(request, done)
     return redirect("assessment_step", public_id=draft.public_id, step=draft.current_step)
 
 
 @manager_only
 def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
     assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
-    if assessment.is_submitted:
+    if assessment.is_submitted and not assessment.is_reopened:
         messages.info(request, "You have already submitted this assessment; here is your result.")
+        return redirect("assessment_result", public_id=public_id)
+    if assessment.is_reopened and not can_change(assessment=assessment, now=timezone.now()):
+        messages.info(request, CLOSED)
         return redirect("assessment_result", public_id=public_id)
     definition = assessment.version.definition
     sections = definition["sections"]
@@ -53,7 +84,7 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
 
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers)
+        form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers_in_progress)
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
             return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
@@ -76,11 +107,18 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
             except IncompleteAnswers as incomplete:
                 messages.error(request, "Some earlier answers are missing or need fixing before you can submit.")
                 return redirect("assessment_step", public_id=public_id, step=incomplete.step)
+            except AlreadyDone as done:
+                return _to_done(request, done)
+            except ResultClosed:
+                messages.info(request, CLOSED)
             return redirect("assessment_result", public_id=public_id)
         status = 200
     else:
         form = SectionForm(
-            initial=assessment.answers, section=section, definition=definition, answers=assessment.answers
+            initial=assessment.answers_in_progress,
+            section=section,
+            definition=definition,
+            answers=assessment.answers_in_progress,
         )
         status = 200
 
@@ -93,6 +131,7 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
         "percent": round(100 * (step - 1) / len(sections)),
         "is_first": step == 1,
         "is_last": is_last,
+        "reopened": assessment.is_reopened,
         "intro": definition["meta"].get("intro", "") if step == 1 else "",
     }
     return render(request, "assessments/step.html", context, status=status)
@@ -109,6 +148,7 @@ def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
         "viewer_is_owner": True,
         "owner_name": request.user.get_full_name(),
         "shared_at": assessment.shared_at if assessment.shared_with_hr else None,
+        "change": change_window(assessment=assessment, now=timezone.now()),  # for assessments/_reopen.html
     }
     return render(request, "assessments/result.html", context)
 
@@ -116,8 +156,31 @@ def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
 @manager_only
 def history(request: MemberRequest) -> HttpResponse:
     manager = request.membership
-    context = {"draft": draft_of(manager=manager), "assessments": submitted_list(manager=manager)}
+    context = {
+        "draft": draft_of(manager=manager),
+        "assessments": submitted_list(manager=manager),
+        "cycle": cycle_status(manager=manager, now=timezone.now()),
+    }
     return render(request, "assessments/history.html", context)
+
+
+@manager_only
+@require_POST
+def reopen(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Change the answers of a submitted result (action "reopen"), or drop the changes ("keep")."""
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    if not assessment.is_submitted:
+        raise Http404("Only a submitted result can be reopened.")
+    if request.POST.get("action") == "keep":
+        assessment_keep(assessment=assessment)
+        messages.success(request, "Your submitted answers and result stand as they were.")
+        return redirect("assessment_result", public_id=public_id)
+    try:
+        assessment = assessment_reopen(assessment=assessment, by=request.user)
+    except ResultClosed:
+        messages.error(request, CLOSED)
+        return redirect("assessment_result", public_id=public_id)
+    return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
 
 
 @manager_only

@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from emassess.assessments.engine import FEW_REPORTS
-from emassess.assessments.selectors import draft_of, submitted_in_cycle, submitted_list
+from emassess.assessments.selectors import cycle_status, draft_of, submitted_list
 from emassess.orgs.access import MemberRequest, membership_of, role_required
-from emassess.orgs.cycles import cycle_containing
 from emassess.orgs.models import Membership
 from emassess.orgs.selectors import direct_report_list, role_anniversary
 from emassess.reviews.selectors import review_overview
@@ -34,15 +34,13 @@ def manager_home(request: MemberRequest) -> HttpResponse:
     membership = request.membership
     # The organisation's calendar, as the role review and its reminder email count anniversaries.
     today = membership.organisation.today()
-    cycle = cycle_containing(today, membership.organisation.cadence_months)
     role_review = review_overview(manager=membership, today=today)  # one query
     started_on = membership.manager_role_started_on
     context = {
         "months_in_role": membership.months_in_role(today),
         "role_review": role_review,
-        # The due dates the reminder emails give: this cycle's last day, and the review's anniversary.
-        "cycle": cycle,
-        "done_this_cycle": submitted_in_cycle(cycle=cycle, manager=membership).exists(),
+        # The due dates the reminder emails give: the review's anniversary (and, in `cycle` below,
+        # this cycle's last day).
         "review_due_on": role_anniversary(started_on, years=role_review.due_year)
         if role_review.due_year and started_on
         else None,
@@ -50,6 +48,8 @@ def manager_home(request: MemberRequest) -> HttpResponse:
         "today": today,
         "few_reports": FEW_REPORTS,  # the engine's rule, so the page and the result say the same
         "draft": draft_of(manager=membership),
+        # Done this cycle or not, whether the result may still change, when the next cycle opens.
+        "cycle": cycle_status(manager=membership, now=timezone.now()),
         "latest": submitted_list(manager=membership).first(),
     }
     return render(request, "home/manager_home.html", context)

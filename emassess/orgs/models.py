@@ -220,6 +220,8 @@ class AuditEvent(models.Model):
         DASHBOARD_EXPORTED = "dashboard_exported", "Exported a dashboard"
         RESULT_SHARED = "result_shared", "Shared a result with HR"
         RESULT_UNSHARED = "result_unshared", "Stopped sharing a result with HR"
+        RESULT_REOPENED = "result_reopened", "Reopened a result to change the answers"
+        RESULT_RESUBMITTED = "result_resubmitted", "Resubmitted a result with changed answers"
         PERSON_CHANGED = "person_changed", "Changed a person's role or team"
         PERSON_DEACTIVATED = "person_deactivated", "Deactivated a person"
         PERSON_REACTIVATED = "person_reactivated", "Reactivated a person"

@@ -65,6 +65,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "shared_with_hr": a.shared_with_hr,
             "shared_at": _when(a.shared_at),
             "answers": a.answers,
+            "answers_being_changed": a.reopened_answers,
             "result": a.outcome,
         }
         for a in membership.assessments.select_related("version").order_by("started_at")
@@ -136,8 +137,16 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
             manager_role=membership.manager_role,
         )
         # The numbers stay; the answers and the explained result, which could identify, go.
-        submitted.update(manager=placeholder, answers={}, outcome=None, shared_with_hr=False, shared_at=None)
-    membership.assessments.all().delete()  # what is left: drafts
+        submitted.update(
+            manager=placeholder,
+            answers={},
+            outcome=None,
+            shared_with_hr=False,
+            shared_at=None,
+            reopened_at=None,
+            reopened_answers=None,
+        )
+    membership.assessments.all().delete()  # what is left: drafts and superseded results
     RoleReview.objects.filter(manager=membership).delete()
     Reminder.objects.filter(person=membership).delete()
     Invitation.objects.filter(organisation=membership.organisation, email__iexact=email).delete()

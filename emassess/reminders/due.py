@@ -33,6 +33,7 @@ class ManagerFacts:
     membership_id: int
     email: str
     role_started_on: datetime.date | None
+    # A result of the cycle, reopened or not: changing its answers keeps it submitted and counted.
     done_this_cycle: bool
     nudges_unsubscribed: bool
     reviewed_years: frozenset[int]  # role reviews submitted for the current role

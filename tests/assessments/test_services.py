@@ -59,9 +59,10 @@ def test_submit_refuses_incomplete_answers_and_leaves_the_draft(cast, version):
 
 
 def test_the_next_draft_starts_from_the_last_answer_about_a_tech_lead(cast, version):
-    draft = assessment_start(manager=cast.alice)
+    draft = assessment_start(manager=cast.alice, now=datetime.datetime(2026, 10, 5, tzinfo=UTC))
     answers = posted_answers_to(version.definition, paired_tech_lead=True)
     draft.answers = answers
     draft.save()
-    assessment_submit(assessment=draft)
-    assert assessment_start(manager=cast.alice).answers["role.paired_tech_lead"] == "yes"
+    assessment_submit(assessment=draft, now=datetime.datetime(2026, 10, 5, tzinfo=UTC))
+    next_cycle = assessment_start(manager=cast.alice, now=datetime.datetime(2027, 1, 4, tzinfo=UTC))
+    assert next_cycle.answers["role.paired_tech_lead"] == "yes"

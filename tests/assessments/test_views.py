@@ -8,7 +8,7 @@ from django.urls import reverse
 from emassess.assessments.engine import applies
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.services import assessment_start, assessment_submit
-from tests.helpers import checked, posted_answers_to, step_url, week
+from tests.helpers import checked, fill_all, posted_answers_to, section_data, step_url, week
 
 # The week these tests type in: 20% coding and 30% people (the pages show "30" and "115%" from it).
 WEEK = week(hands_on_coding=20, people_team=30)
@@ -17,19 +17,6 @@ WEEK = week(hands_on_coding=20, people_team=30)
 @pytest.fixture
 def answers(version):
     return posted_answers_to(version.definition, week=WEEK, behaviour={"bottleneck-manager": 3})
-
-
-def section_data(version, step, answers, action="next"):
-    # Only what the page asks: questions that do not apply to the manager are not on it.
-    ids = [q["id"] for q in version.sections[step - 1]["questions"]]
-    return {**{qid: answers[qid] for qid in ids if qid in answers}, "action": action}
-
-
-def fill_all(client, assessment, version, answers):
-    response = None
-    for step in range(1, len(version.sections) + 1):
-        response = client.post(step_url(assessment, step), section_data(version, step, answers))
-    return response
 
 
 def test_start_creates_one_draft_with_what_the_organisation_knows(alice_client, cast, version):
@@ -91,9 +78,10 @@ def test_submitting_twice_creates_one_result(alice_client, cast, version, answer
     assert Assessment.objects.filter(manager=cast.alice).count() == 1
     assert ArchetypeScore.objects.filter(assessment=draft).count() == 6
     assert Assessment.objects.get(pk=draft.pk).submitted_at == first.submitted_at
-    # and starting again makes a new draft rather than reopening the result
-    alice_client.post(reverse("assessment_start"))
-    assert Assessment.objects.filter(manager=cast.alice, status="draft").count() == 1
+    # and starting again in the same cycle leads to the result, not to a second assessment
+    response = alice_client.post(reverse("assessment_start"))
+    assert response["Location"] == reverse("assessment_result", args=[draft.public_id])
+    assert Assessment.objects.filter(manager=cast.alice).count() == 1
 
 
 def test_a_week_that_does_not_add_up_says_so_and_keeps_what_was_typed(alice_client, cast, version, answers):
@@ -249,10 +237,11 @@ def test_an_old_result_still_renders_after_a_new_version(alice_client, cast, ver
 
 
 def _submitted(manager, answers, year: int, month: int):
-    draft = assessment_start(manager=manager)
+    moment = datetime.datetime(year, month, 10, tzinfo=datetime.UTC)
+    draft = assessment_start(manager=manager, now=moment)
     draft.answers = answers
     draft.save()
-    return assessment_submit(assessment=draft, now=datetime.datetime(year, month, 10, tzinfo=datetime.UTC))
+    return assessment_submit(assessment=draft, now=moment)
 
 
 @pytest.mark.parametrize("url_name", ["assessment_result", "assessment_history"])

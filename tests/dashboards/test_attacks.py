@@ -7,9 +7,10 @@ Those under "Found from outside" are the attacks an outside-in test found; the o
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
-from emassess.assessments.services import assessment_set_shared
+from emassess.assessments.services import AlreadyDone, assessment_set_shared
 from tests import factories
 from tests.dashboards.reading import csv_rows
 
@@ -193,6 +194,7 @@ def test_answering_again_after_the_release_changes_no_figure(hr, cast, managers_
         submit(manager, "2026-Q3", day=5, behaviour={"weekend-warrior": 4})
     release()
     before = export(hr, "2026-Q3")
-    submit(managers[0], "2026-Q3", day=80, behaviour={"weekend-warrior": 0})  # a late second answer
+    with pytest.raises(AlreadyDone):  # a late second answer: one result per cycle
+        submit(managers[0], "2026-Q3", day=80, behaviour={"weekend-warrior": 0})
     release()
     assert export(hr, "2026-Q3") == before

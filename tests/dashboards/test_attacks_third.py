@@ -79,7 +79,7 @@ def submit_at(version, manager, moment, **profile):
     """A result submitted at an exact moment (the manager read afresh, with its organisation's
     current time zone, as a request would)."""
     manager = Membership.objects.select_related("organisation").get(pk=manager.pk)
-    draft = assessment_start(manager=manager)
+    draft = assessment_start(manager=manager, now=moment)
     draft.answers = posted_answers_to(version.definition, **profile)
     draft.save()
     return assessment_submit(assessment=draft, now=moment)
@@ -157,7 +157,7 @@ def test_results_read_while_on_after_the_release_protect_nobody_afterwards(clien
 
 
 def test_a_late_answer_of_the_quarter_hides_an_earlier_shared_one_from_the_discount(
-    client, cast, managers_in, version, submit_on
+    client, cast, managers_in, version, submit_on, resubmit_on
 ):
     """Acme counts its days in Honolulu (UTC-10). Xavier answers on 10 September and shares; HR
     reads it. Yara and Zeno answer. On 1 October at 05:00 UTC (30 September in Honolulu: still
@@ -180,8 +180,10 @@ def test_a_late_answer_of_the_quarter_hides_an_earlier_shared_one_from_the_disco
     assert client.get(reverse("shared_result", args=[first.public_id])).status_code == 200
     x_bands = team_bands(client, Q3, team_a)["Xavier X"]  # his shared result's bands, as HR reads them
 
-    second = submit_at(version, xavier, datetime.datetime(2026, 10, 1, 5, tzinfo=UTC), **HIGH)
-    assert second.period == Q3  # 30 September, 19:00 in Honolulu
+    # Since one result per quarter: he changes his answers, and his one result, still shared, is re-scored.
+    second = resubmit_on(first, datetime.datetime(2026, 10, 1, 5, tzinfo=UTC), **HIGH)
+    assert second.pk == first.pk and second.period == Q3  # 30 September, 19:00 in Honolulu
+    assert second.shared_with_hr and second.known_to_hr
     settings(client, cast, timezone="UTC")
     release_at(datetime.datetime(2026, 10, 1, 6, 10, tzinfo=UTC))
 

@@ -79,11 +79,10 @@ def test_a_higher_threshold_suppresses_more(cast, team, managers_in, submit, rel
     assert organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates.suppressed
 
 
-def test_a_second_result_in_a_quarter_replaces_the_first(cast, team, managers_in, submit, release):
+def test_changed_answers_replace_the_first_result_of_the_quarter(cast, team, managers_in, submit, resubmit_on, release):
     managers = managers_in(team, 3)
-    for manager in managers:
-        submit(manager, "2026-Q3", behaviour={"weekend-warrior": 4})
-    submit(managers[0], "2026-Q3", day=20, behaviour={"weekend-warrior": 0})
+    results = [submit(manager, "2026-Q3", behaviour={"weekend-warrior": 4}) for manager in managers]
+    resubmit_on(results[0], datetime.date(2026, 7, 21), behaviour={"weekend-warrior": 0})
     release()
     aggregates = organisation_overview(organisation=cast.acme, quarter=Q3, today=TODAY).aggregates
     assert aggregates.responses == 3

@@ -14,9 +14,10 @@ import datetime
 import pytest
 from django.test import Client
 
-from emassess.assessments.services import assessment_start
+from emassess.assessments.services import assessment_start, assessment_submit
 from emassess.orgs.models import Invitation, Membership, Team
 from emassess.reviews.services import role_review_save_draft, role_review_start, role_review_submit
+from tests import factories
 from tests.helpers import posted_answers_to, review_answers
 
 
@@ -39,6 +40,16 @@ def browser(db):
 def result(cast, submit):
     """Alice's result submitted in 2026-Q3 (made before her draft: a manager has one draft at a time)."""
     return submit(cast.alice, "2026-Q3")
+
+
+@pytest.fixture
+def open_result(cast, version):
+    """Dora's result of this quarter, submitted just now: one she may still reopen."""
+    dora = factories.ManagerFactory(organisation=cast.acme, team=cast.alice.team, user__email="dora@acme.test")
+    draft = assessment_start(manager=dora)
+    draft.answers = posted_answers_to(version.definition)
+    draft.save()
+    return assessment_submit(assessment=draft)
 
 
 @pytest.fixture

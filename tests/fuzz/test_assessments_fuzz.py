@@ -277,6 +277,35 @@ def test_the_share_toggle(browser, cast, result, draft, body, which):
         assert world(Assessment) == before
 
 
+@FUZZ
+@given(body=bodies(["action"], ["reopen", "keep"]), which=st.sampled_from(["open", "closed", "draft"]))
+def test_the_reopen_form(browser, cast, open_result, result, draft, body, which):
+    """Whatever is posted: a draft is not found; a result of a closed quarter never changes; an open
+    one is reopened (its submitted answers and result untouched) or, with the form's own "keep",
+    has its changes dropped; no other row changes."""
+    assessment = {"open": open_result, "closed": result, "draft": draft}[which]
+    client = browser(assessment.manager.user)
+    received = as_received(body)
+    with undone(client):
+        others = snapshot(Assessment.objects.exclude(pk=assessment.pk))
+        mine = Assessment.objects.get(pk=assessment.pk)
+        untouched = snapshot(Assessment.objects.filter(pk=assessment.pk))
+        response = post(client, reverse("assessment_reopen", args=[assessment.public_id]), body)
+        after = Assessment.objects.get(pk=assessment.pk)
+        if which == "draft":
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 302
+            assert (after.answers, after.outcome, after.status) == (mine.answers, mine.outcome, mine.status)
+            reopened = which == "open" and received.get("action") != "keep"
+            assert after.is_reopened == reopened
+            if reopened:
+                assert after.reopened_answers == mine.answers
+        if not after.is_reopened:  # refused, or "keep" with nothing to drop: nothing changed
+            assert snapshot(Assessment.objects.filter(pk=assessment.pk)) == untouched
+        assert snapshot(Assessment.objects.exclude(pk=assessment.pk)) == others
+
+
 @pytest.mark.parametrize("action", ["autosave", "next", "save"])
 def test_a_nul_character_in_a_typed_answer_is_dropped(browser, cast, draft, action):
     """Found by the fuzzing: on PostgreSQL a typed answer holding U+0000 was a 500 (jsonb refuses it)."""

@@ -24,10 +24,10 @@ pytestmark = pytest.mark.fuzz
 CSRF_SECRET = "fuzzcsrf" * 4  # a well-formed 32-character secret for the cookie
 
 
-FORMS = ["assessment_step", "assessment_start", "assessment_share", "role_review", "people_invite", "person_edit",
-         "person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend", "people_import (upload)",
-         "people_import (confirm)", "organisation_settings", "invitation_accept", "login", "logout",
-         "person_erase", "follow_up_remind"]  # fmt: skip
+FORMS = ["assessment_step", "assessment_start", "assessment_share", "assessment_reopen", "role_review",
+         "people_invite", "person_edit", "person_deactivate", "person_reactivate", "invitation_revoke",
+         "invitation_resend", "people_import (upload)", "people_import (confirm)", "organisation_settings",
+         "invitation_accept", "login", "logout", "person_erase", "follow_up_remind"]  # fmt: skip
 
 
 # The project's pages that take no form: what they get from a POST is no concern of the fuzzing.
@@ -48,6 +48,9 @@ def form_posts(cast, scene) -> dict[str, tuple]:
         "assessment_step": (alice, step_url(draft, 7), {"action": "save", "reflection.hand_over_first": "Hiring"}, {}),
         "assessment_start": (cast.carol.user, reverse("assessment_start"), {}, {}),
         "assessment_share": (alice, reverse("assessment_share", args=[result.public_id]), {"shared": "1"}, {}),
+        "assessment_reopen": (scene["open_result"].manager.user,
+                              reverse("assessment_reopen", args=[scene["open_result"].public_id]),
+                              {"action": "reopen"}, {}),
         "role_review": (alice, reverse("role_review"), {"action": "save", "notes": "Changed"}, {}),
         "people_invite": (adam, reverse("people_invite"),
                           {"email": "new@acme.test", "full_name": "New Person", "role": "report"}, {}),
@@ -78,7 +81,7 @@ READ_ONLY = {"people_import (upload)", "login", "logout"}  # they write nothing 
 
 
 @pytest.fixture
-def scene(cast, draft, result, review_due, invitation):
+def scene(cast, draft, result, open_result, review_due, invitation):
     """Everything the forms act on; Bob has left (deactivated), so reactivating him changes something."""
     from emassess.orgs.invitation_emails import invitation_token
 
@@ -86,6 +89,7 @@ def scene(cast, draft, result, review_due, invitation):
     return {
         "draft": draft,
         "result": result,
+        "open_result": open_result,
         "invitation": invitation,
         "token": invitation_token(invitation=invitation),
     }

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment, RiskScore
+from emassess.assessments.services import assessment_reopen
 from emassess.dashboards.selectors import organisation_overview
 from emassess.orgs.cycles import parse_quarter
 from emassess.orgs.models import AuditEvent, Membership
@@ -134,3 +135,24 @@ def test_erasing_leaves_no_trace_in_other_peoples_audit_entries_nor_in_the_login
     assert "Lee Tomás Ng" not in bobs_data and "erased person" in bobs_data
     for log in (AccessAttempt, AccessFailureLog, AccessLog):
         assert not log.objects.filter(username__iexact="lee@acme.test").exists()
+
+
+def test_the_download_holds_the_answers_being_changed(client, cast, submit):
+    result = submit(cast.alice, "2026-Q4")
+    reopened = assessment_reopen(assessment=result, by=cast.alice.user, now=at("2026-11-01"))
+    Assessment.objects.filter(pk=reopened.pk).update(reopened_answers={**result.answers, "reflection.energy": "x"})
+    client.force_login(cast.alice.user)
+    (mine,) = download(client)["assessments"]
+    assert mine["answers"] == result.answers
+    assert mine["answers_being_changed"]["reflection.energy"] == "x"
+
+
+def test_erasing_someone_who_left_drops_the_answers_they_were_changing_and_superseded_results(client, cast, leaver):
+    q3, q2 = (leaver.assessments.get(period=period) for period in ("2026-Q3", "2026-Q2"))
+    assessment_reopen(assessment=q3, by=leaver.user, now=at("2026-09-01"))
+    Assessment.objects.filter(pk=q2.pk).update(status=Assessment.Status.SUPERSEDED)
+    client.force_login(cast.adam.user)
+    client.post(reverse("person_erase", args=[leaver.pk]), {"confirm_email": "lee@acme.test"})
+    (kept,) = Assessment.objects.filter(manager__user__email__endswith="@erased.invalid")
+    assert kept.pk == q3.pk and kept.reopened_answers is None and kept.reopened_at is None and kept.answers == {}
+    assert not Assessment.objects.filter(pk=q2.pk).exists()

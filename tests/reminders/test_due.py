@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 
+from emassess.assessments.services import assessment_reopen
 from emassess.orgs.cycles import cycle_containing
 from emassess.reminders.due import ManagerFacts, due_reminders, reminders_for
 from emassess.reminders.models import Reminder
@@ -13,6 +14,7 @@ from emassess.reviews.selectors import due_review_year
 from tests.reminders.conftest import Q4
 
 D = datetime.date
+UTC = datetime.UTC
 
 
 def facts(**overrides) -> ManagerFacts:
@@ -140,6 +142,19 @@ def test_a_completed_cycle_means_no_reminder(cast, submit):
     submit(cast.alice, "2026-Q4")
     due = due_reminders(organisation=cast.acme, today=D(2026, 11, 21))
     assert not any(d.email == "alice@acme.test" and d.kind.startswith("cycle") for d in due)
+
+
+def test_a_reopened_assessment_counts_as_done(cast, submit, version):
+    """Changing the answers of this cycle's result keeps it submitted: no invitation, no nudge, and
+    none either while the changes wait to be resubmitted."""
+    result = submit(cast.alice, "2026-Q4")
+    reopened = assessment_reopen(assessment=result, by=cast.alice.user, now=datetime.datetime(2026, 11, 1, tzinfo=UTC))
+    assert reopened.is_reopened
+    due = due_reminders(organisation=cast.acme, today=D(2026, 11, 21))
+    assert not any(d.email == "alice@acme.test" for d in due)
+    assert ("carol@acme.test", "cycle_nudge") in {(d.email, d.kind) for d in due}
+    reminders_dispatch(now=datetime.datetime(2026, 11, 21, 9, tzinfo=UTC))
+    assert not Reminder.objects.filter(email="alice@acme.test", kind__startswith="cycle").exists()
 
 
 def test_a_half_yearly_organisation_is_reminded_per_half(cast, submit):

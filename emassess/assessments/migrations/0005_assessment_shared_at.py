@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('assessments', '0002_assessment_known_to_hr_assessment_team_and_more'),
+        ('assessments', '0004_one_result_per_manager_and_quarter'),
     ]
 
     operations = [
