@@ -137,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A new-password link works for a day (Django's default is three): long enough to find the email,
+# short enough that an old mailbox holds no live link. It also stops working once used.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -161,6 +164,7 @@ STORAGES = {
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
 
 # Email: EMAIL_URL as django-environ reads it (smtp://user:pass@host:587, consolemail://,
 # filemail:///path). Unset = one file per message under var/outbox.

@@ -32,8 +32,8 @@ class Command(BaseCommand):
         if dry_run:
             for due in report.due:
                 self.stdout.write(f"due  {due.kind:<12} {due.period:<8} {due.email}")
-            due = ngettext("%(n)d reminder due", "%(n)d reminders due", len(report.due)) % {"n": len(report.due)}
-            self.stdout.write(f"{due}; dry run: nothing recorded or sent.")
+            counted = ngettext("%(n)d reminder due", "%(n)d reminders due", len(report.due)) % {"n": len(report.due)}
+            self.stdout.write(f"{counted}; dry run: nothing recorded or sent.")
             if report.failed:
                 raise CommandError(_organisations_failed(len(report.failed)) + ".")
             return
