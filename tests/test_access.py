@@ -184,7 +184,7 @@ def test_every_url_of_the_project_is_in_the_matrix():
     project_names = {name for name in names if not name.startswith(("admin", "django"))} - {"login", "logout", "home"}
     from tests.orgs.test_access import EXPECTED as ORGANISATION_ADMIN_PAGES
 
-    covered = {page.split(" ")[0] for page in EXPECTED} | set(ORGANISATION_ADMIN_PAGES)
+    covered = {page.split(" ")[0] for page in EXPECTED | ORGANISATION_ADMIN_PAGES}
     assert project_names <= covered, project_names - covered
 
 
