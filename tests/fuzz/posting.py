@@ -109,7 +109,7 @@ WATCHED = {
     Organisation: ("pk", "name", "cadence_months", "nudge_after_days", "timezone", "anonymity_threshold",
                    "hr_sees_individual_results"),
     User: ("pk", "email", "full_name", "is_active", "password"),
-    Team: ("pk", "organisation_id", "name", "kind"),
+    Team: ("pk", "organisation_id", "name", "kind", "archived_at"),
 }  # fmt: skip
 
 
