@@ -10,7 +10,7 @@ from django.urls import reverse
 from emassess.assessments.models import Assessment
 from emassess.assessments.services import assessment_start
 from emassess.orgs import services
-from emassess.orgs.models import Membership
+from emassess.orgs.models import AuditEvent, Membership
 from tests import factories
 
 
@@ -210,3 +210,84 @@ def test_reactivating_and_invitations_are_posts_only(client, cast):
         assert client.get(reverse(name, args=[cast.bob.pk])).status_code == 405
     cast.bob.user.refresh_from_db()
     assert cast.bob.user.is_active
+
+
+# --- Finding people ---------------------------------------------------------------------------
+
+
+def emails_on(client, address: str = "") -> list[str]:
+    response = client.get(reverse("people") + address)
+    assert response.status_code == 200
+    return [person.user.email for person in response.context["people"]]
+
+
+def test_the_search_finds_names_and_addresses_in_any_case_word_by_word(client, cast):
+    client.force_login(cast.adam.user)
+    assert emails_on(client, "?q=ALICE") == ["alice@acme.test"]
+    assert emails_on(client, "?q=brown") == ["bob@acme.test"]  # Bob Brown, by his name
+    assert emails_on(client, "?q=cole+carol") == ["carol@acme.test"]  # every word must match
+    assert emails_on(client, "?q=globex") == []  # nobody of another organisation
+    page = client.get(reverse("people") + "?q=zzz").content.decode()
+    assert "Nobody matches" in page
+    assert 'value="zzz"' in page  # what was typed stays in the box
+
+
+def test_the_filters_narrow_by_team_role_and_status(client, cast):
+    cast.carol.user.is_active = False
+    cast.carol.user.save()
+    client.force_login(cast.adam.user)
+    assert sorted(emails_on(client, f"?team={cast.alice.team_id}")) == ["alice@acme.test", "bob@acme.test"]
+    assert sorted(emails_on(client, "?team=none")) == ["adam@acme.test", "hana@acme.test"]
+    assert sorted(emails_on(client, "?role=manager")) == ["alice@acme.test", "carol@acme.test"]
+    assert emails_on(client, "?role=manager&status=deactivated") == ["carol@acme.test"]
+    assert emails_on(client, "?role=manager&status=active") == ["alice@acme.test"]
+
+
+def test_a_filter_value_that_is_not_a_choice_is_explained_and_ignored(client, cast):
+    client.force_login(cast.adam.user)
+    other_team = factories.TeamFactory(organisation=cast.globex)
+    response = client.get(reverse("people") + f"?team={other_team.pk}&role=boss&q=alice")
+    page = response.content.decode()
+    assert 'data-testid="filter-errors"' in page
+    assert "Select a valid choice" in page
+    assert [person.user.email for person in response.context["people"]] == ["alice@acme.test"]  # the search holds
+
+
+def test_people_come_in_pages_whose_links_keep_the_filters(client, cast):
+    for number in range(120):
+        factories.MembershipFactory(organisation=cast.acme, user__full_name=f"Zed {number:03}")
+    client.force_login(cast.adam.user)
+    first = client.get(reverse("people") + "?q=zed&role=report")
+    assert len(first.context["people"]) == 50
+    page = first.content.decode()
+    assert "1\u201350 of 120 people found" in page  # an en dash
+    assert 'href="?q=zed&amp;role=report&amp;page=2"' in page
+    third = client.get(reverse("people") + "?q=zed&role=report&page=3")
+    assert [person.user.full_name for person in third.context["people"]][-1] == "Zed 119"
+    assert len(third.context["people"]) == 20
+    assert client.get(reverse("people") + "?page=999").status_code == 200  # the last page, not an error
+
+
+# --- Names ------------------------------------------------------------------------------------
+
+
+def test_an_admin_corrects_a_name_and_the_log_says_from_what(client, cast):
+    client.force_login(cast.adam.user)
+    response = edit(client, cast.bob, full_name="  Robert Brown ")
+    assert response.status_code == 302
+    cast.bob.user.refresh_from_db()
+    assert cast.bob.user.full_name == "Robert Brown"
+    event = AuditEvent.objects.get(action="person_changed")
+    assert event.detail == {"full_name": "Bob Brown → Robert Brown"}
+    assert event.subject == cast.bob
+
+
+def test_an_empty_name_is_refused_and_the_rest_of_the_form_kept(client, cast):
+    client.force_login(cast.adam.user)
+    response = edit(client, cast.bob, full_name=" ", role="hr")
+    assert response.status_code == 200
+    assert "full_name" in response.context["form"].errors
+    assert 'data-testid="error-summary"' in response.content.decode()
+    cast.bob.refresh_from_db()
+    cast.bob.user.refresh_from_db()
+    assert (cast.bob.role, cast.bob.user.full_name) == ("report", "Bob Brown")
