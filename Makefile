@@ -8,6 +8,10 @@ PORT ?= 8000
 # Unset DJANGO_DEBUG means production (emassess/settings.py); these targets are development and
 # say so. (The production-style `worker` and `beat` below do not.)
 setup run test lint migrations-check bench load faults: export DJANGO_DEBUG = 1
+# The links in emails and the demo's printed logins point at the server `make run` starts
+# (`make run PORT=8102`); a SITE_URL set in the environment wins.
+SITE_URL ?= http://$(HOST):$(PORT)
+setup run: export SITE_URL := $(SITE_URL)
 
 .PHONY: run test bench load faults install install-dev install-js setup lint format migrations-check worker beat clean
 

@@ -137,6 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A new-password link works for a day (Django's default is three): long enough to find the email,
+# short enough that an old mailbox holds no live link. It also stops working once used.
+PASSWORD_RESET_TIMEOUT = 24 * 60 * 60
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -162,10 +165,20 @@ STORAGES = {
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
+
 # Email: EMAIL_URL as django-environ reads it (smtp://user:pass@host:587, consolemail://,
 # filemail:///path). Unset = one file per message under var/outbox.
+def _email_settings(url: str) -> dict:
+    settings = environ.Env.email_url_config(url)
+    if url.startswith("filemail://"):
+        # django-environ reads filemail:///tmp/x as the relative path tmp/x (it drops the root):
+        # the folder is what follows the scheme, as README documents it.
+        settings["EMAIL_FILE_PATH"] = url.removeprefix("filemail://").split("?")[0] or str(VAR_DIR / "outbox")
+    return settings
+
+
 if env.str("EMAIL_URL", default=""):
-    vars().update(env.email_url("EMAIL_URL"))
+    vars().update(_email_settings(env.str("EMAIL_URL")))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = VAR_DIR / "outbox"

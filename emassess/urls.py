@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("emassess.orgs.urls")),
     path("", include("emassess.reminders.urls")),
     path("", include("emassess.privacy.urls")),
+    path("", include("emassess.accounts.urls")),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True),

@@ -2,11 +2,14 @@
 in tests/home/test_routing.py)."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from emassess.accounts.emails import password_reset_url
 from emassess.assessments.services import assessment_set_shared, assessment_start, assessment_submit
 from emassess.reminders.services import unsubscribe_token
 from emassess.reviews.services import role_review_start, role_review_submit
+from tests import factories
 from tests.helpers import LOGIN, MANAGERS_ONLY_OWN, ROLES, assert_status, login_as, posted_answers_to, review_answers
 
 ADMIN_LOGIN = "admin_login"
@@ -115,6 +118,13 @@ EXPECTED = {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 403, "other_org_hr": 403, "org_admin": 200, "superuser": 403,
     },
+    # One's own account: everyone logged in; the new-password pages are public (the emailed link is the key).
+    "my_account": dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN},
+    "password_change": dict.fromkeys(ROLES, 200) | {"anonymous": LOGIN},
+    "password_reset": dict.fromkeys(ROLES, 200),
+    "password_reset_done": dict.fromkeys(ROLES, 200),
+    "password_reset_confirm": dict.fromkeys(ROLES, 302),  # to the same page without the token in its address
+    "password_reset_complete": dict.fromkeys(ROLES, 200),
     "admin:index": {
         "anonymous": ADMIN_LOGIN, "report": ADMIN_LOGIN, "manager": ADMIN_LOGIN,
         "other_manager": ADMIN_LOGIN, "hr": ADMIN_LOGIN, "other_org_hr": ADMIN_LOGIN,
@@ -167,6 +177,11 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
         return "get", reverse(page, args=[review.pk]), {}
     if page == "reminders_unsubscribe":
         return "get", reverse(page, args=[unsubscribe_token(membership=cast.alice)]), {}
+    if page == "password_reset_confirm":
+        # A link as its email carries it, for someone who is not logging in here (logging in spends
+        # a link); Django then moves the token out of the address.
+        someone = factories.UserFactory(email="reset@acme.test")
+        return "get", password_reset_url(user=someone).removeprefix(settings.SITE_URL), {}
     if page == "assessment_start":
         return "post", reverse(page), {}
     return "get", reverse(page), {}
@@ -203,7 +218,7 @@ def test_every_url_of_the_project_is_in_the_matrix():
     project_names = {name for name in names if not name.startswith(("admin", "django"))} - {"login", "logout", "home"}
     from tests.orgs.test_access import EXPECTED as ORGANISATION_ADMIN_PAGES
 
-    covered = {page.split(" ")[0] for page in EXPECTED} | set(ORGANISATION_ADMIN_PAGES)
+    covered = {page.split(" ")[0] for page in EXPECTED | ORGANISATION_ADMIN_PAGES}
     assert project_names <= covered, project_names - covered
 
 

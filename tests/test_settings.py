@@ -63,3 +63,26 @@ def test_the_session_idle_time_is_configurable():
     assert manage("shell", "--no-imports", "-c", show, DJANGO_DEBUG="1").stdout.split() == [str(8 * 3600)]
     configured = manage("shell", "--no-imports", "-c", show, DJANGO_DEBUG="1", DJANGO_SESSION_IDLE_SECONDS="900")
     assert configured.stdout.split() == ["900"]
+
+
+def test_filemail_writes_to_the_absolute_folder_readme_shows(tmp_path):
+    outbox = tmp_path / "outbox"
+    send = (
+        "from django.conf import settings; from django.core.mail import send_mail; "
+        "print(settings.EMAIL_FILE_PATH); send_mail('Hello', 'Body', None, ['someone@example.test'])"
+    )
+    result = manage("shell", "--no-imports", "-c", send, DJANGO_DEBUG="1", EMAIL_URL=f"filemail://{outbox}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(outbox)
+    (written,) = outbox.iterdir()
+    assert "Subject: Hello" in written.read_text()
+
+
+def test_make_run_on_another_port_makes_the_links_point_there():
+    # PY stands in for the venv's python: each step of `make run` prints the SITE_URL it would get.
+    environment = {key: value for key, value in os.environ.items() if key != "SITE_URL"}
+    result = subprocess.run(
+        ["make", "-s", "run", "PORT=8102", "PY=printenv SITE_URL"],
+        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.splitlines()[0] == "http://127.0.0.1:8102", result.stdout + result.stderr

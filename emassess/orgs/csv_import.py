@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from emassess.orgs.selectors import not_invitable_reason
+from emassess.orgs.selectors import not_invitable_reason, team_archived_message
 
 HEADER = ("email", "name", "team", "role", "role_start_date")
 MAX_MEGABYTES = 1
@@ -86,6 +86,7 @@ class ImportContext:
     operator_emails: frozenset[str]
     teams: dict[str, str]  # lowercased name -> name as stored
     today: datetime.date
+    archived_teams: frozenset[str] = frozenset()  # lowercased names of the archived ones
 
 
 @dataclass
@@ -244,6 +245,8 @@ def _validate_row(raw: RawRow, *, context: ImportContext, first_line_of: dict[st
     if len(team_typed) > MAX_TEAM:
         errors.append(RowError("team", f"The team name is longer than {MAX_TEAM} characters."))
         team_is_new = False
+    elif team_typed.casefold() in context.archived_teams:
+        errors.append(RowError("team", team_archived_message(team)))
 
     role_code = values["role"].lower()
     role, manager_role = ROLE_CODES.get(role_code, ("", ""))

@@ -11,6 +11,7 @@ from crispy_forms.layout import Field, Fieldset, Layout
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -26,7 +27,13 @@ from emassess.orgs.models import (
     Organisation,
     Team,
 )
-from emassess.orgs.selectors import invitation_blocker
+from emassess.orgs.selectors import (
+    NO_TEAM,
+    Status,
+    active_teams,
+    invitation_blocker,
+    team_name_clash,
+)
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MANAGER_ROLE_CHOICES = [("", "Not a manager"), *Membership.ManagerRole.choices]
@@ -81,31 +88,39 @@ def _check_start_date(value: datetime.date | None, organisation: Organisation) -
         raise ValidationError("The role start date is in the future: enter the day the role actually began.")
 
 
+# One choice for what someone does, so no form can say "a manager, not a manager": the two
+# manager roles stand for role=manager with that EM or TLM role.
+INVITE_ROLE_CHOICES = [
+    ("", "Choose a role"),
+    *Membership.ManagerRole.choices,
+    (Membership.Role.REPORT, "Report (a member of a team)"),
+    (Membership.Role.HR, "HR"),
+    (Membership.Role.ORG_ADMIN, "Org admin"),
+]
+
+
 class InviteForm(forms.Form):
     # 254: what the Invitation and User columns hold (RFC 5321's practical limit).
     email = forms.EmailField(
         label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "off"})
     )
     full_name = forms.CharField(label="Full name", max_length=150)
-    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Membership.Role.choices])
+    role = forms.ChoiceField(label="Role", choices=INVITE_ROLE_CHOICES)
     team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
-    manager_role = forms.ChoiceField(
-        label="EM or TLM", choices=MANAGER_ROLE_CHOICES, required=False, help_text="The role the manager holds now."
-    )
     manager_role_started_on = forms.DateField(
-        label="Started in that role on",
+        label="Started in that role on (managers only)",
         required=False,
         widget=DATE_WIDGET,
-        help_text="The day their current EM or TLM role began (YYYY-MM-DD).",
+        help_text="For an engineering or tech lead manager: the day their current role began (YYYY-MM-DD).",
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
-        _rows(self, "team").queryset = organisation.teams.order_by("name")
+        _rows(self, "team").queryset = active_teams(organisation=organisation)
         self.helper = _helper(
             Field("email"), Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
-            _manager_fieldset(),
+            Field("manager_role_started_on", css_class="w-auto"),
         )  # fmt: skip
 
     def clean_email(self) -> str:
@@ -125,23 +140,15 @@ class InviteForm(forms.Form):
         cleaned = self.cleaned_data
         if "role" not in cleaned:
             return cleaned
-        # The same rules as a membership's, so an invitation can only become a valid one.
-        candidate = Membership(
-            organisation=self.organisation,
-            role=cleaned["role"],
-            team=cleaned.get("team"),
-            manager_role=cleaned.get("manager_role", ""),
-            manager_role_started_on=cleaned.get("manager_role_started_on"),
-        )
-        try:
-            candidate.clean()
-        except ValidationError as error:
-            self.add_error(None, error)
-        if (
-            cleaned["role"] == Membership.Role.MANAGER
-            and not cleaned.get("manager_role_started_on")
-            and "manager_role_started_on" not in self.errors
-        ):
+        # What services.invitation_create takes: the role, and the EM or TLM role of a manager.
+        chosen = cleaned["role"]
+        is_manager = chosen in Membership.ManagerRole.values
+        cleaned["role"] = Membership.Role.MANAGER if is_manager else chosen
+        cleaned["manager_role"] = chosen if is_manager else ""
+        if not is_manager:
+            # The date is for managers only; one typed before choosing another role means nothing.
+            cleaned["manager_role_started_on"] = None
+        elif not cleaned.get("manager_role_started_on") and "manager_role_started_on" not in self.errors:
             self.add_error("manager_role_started_on", "Enter the day this manager's EM or TLM role began.")
         return cleaned
 
@@ -149,6 +156,7 @@ class InviteForm(forms.Form):
 class PersonForm(forms.ModelForm):
     """Someone's place in the organisation. Membership.clean does the checking (ModelForm calls it)."""
 
+    full_name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
     team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
     reports_to = _PersonChoice(
@@ -165,7 +173,12 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         organisation = self.instance.organisation
         self.acting = acting
-        _rows(self, "team").queryset = organisation.teams.order_by("name")
+        # The name is the person's own (their account's); form_changes reads what it was from here.
+        self.initial.setdefault("full_name", self.instance.user.full_name)
+        # Archived teams take nobody new; someone still shown in one keeps it offered.
+        _rows(self, "team").queryset = organisation.teams.filter(
+            Q(archived_at=None) | Q(pk=self.instance.team_id)
+        ).order_by("name")
         _choices(self, "manager_role").choices = MANAGER_ROLE_CHOICES
         _rows(self, "reports_to").queryset = (
             organisation.memberships.exclude(pk=self.instance.pk)
@@ -173,9 +186,12 @@ class PersonForm(forms.ModelForm):
             .order_by("user__full_name", "user__email")
         )
         self.helper = _helper(
-            Field("role", css_class="w-auto"), Field("team", css_class="w-auto"), _manager_fieldset(),
-            Field("reports_to", css_class="w-auto"),
+            Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
+            _manager_fieldset(), Field("reports_to", css_class="w-auto"),
         )  # fmt: skip
+
+    def clean_full_name(self) -> str:
+        return self.cleaned_data["full_name"].strip()
 
     def clean_role(self) -> str:
         role = self.cleaned_data["role"]
@@ -350,3 +366,64 @@ class ImportConfirmForm(forms.Form):
         except csv_import.CsvFileError as error:
             raise ValidationError(str(error)) from None
         return text
+
+
+class TeamForm(forms.ModelForm):
+    """A team's name and kind; a new team is given its organisation before the form is bound."""
+
+    class Meta:
+        model = Team
+        fields = ["name", "kind"]
+        labels = {"name": "Team name", "kind": "Kind of team"}
+        help_texts = {
+            "kind": "Tech lead managers are more common on infrastructure teams, whose users are other engineers; "
+            "the assessment takes the kind into account.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field("name"), Field("kind", css_class="w-auto"))
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Enter the team's name.")
+        clash = team_name_clash(
+            organisation=self.instance.organisation, name=name, team=self.instance if self.instance.pk else None
+        )
+        if clash is not None:
+            raise ValidationError(clash)
+        return name
+
+
+PEOPLE_STATUS_CHOICES = [("", "Active and deactivated"), (Status.ACTIVE, "Active"), (Status.DEACTIVATED, "Deactivated")]
+
+
+class PeopleFilterForm(forms.Form):
+    """The People page's search and filters, read from the address (a GET form). A value that is
+    not one of the choices is an error the page shows, and the list is then not narrowed by it."""
+
+    q = forms.CharField(label="Search names and emails", required=False, max_length=200)
+    team = forms.ChoiceField(label="Team", required=False)
+    role = forms.ChoiceField(label="Role", required=False, choices=[("", "Every role"), *Membership.Role.choices])
+    status = forms.ChoiceField(label="Status", required=False, choices=PEOPLE_STATUS_CHOICES)
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        teams = organisation.teams.order_by("archived_at", "name").values_list("pk", "name", "archived_at")
+        _choices(self, "team").choices = [
+            ("", "Every team"),
+            (NO_TEAM, "No team"),
+            *((str(pk), f"{name} (archived)" if archived else name) for pk, name, archived in teams),
+        ]
+
+    def filters(self) -> dict[str, str]:
+        """The valid filters, as people_list takes them (search, team, role, status)."""
+        self.is_valid()  # cleaned_data then holds the valid fields only
+        cleaned = self.cleaned_data
+        return {
+            "search": cleaned.get("q", "").strip(),
+            "team": cleaned.get("team", ""),
+            "role": cleaned.get("role", ""),
+            "status": cleaned.get("status", ""),
+        }

@@ -92,6 +92,9 @@ class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=120)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PRODUCT)
+    # An archived team takes no more people and is offered nowhere, but its row stays: the figures
+    # released for it, and its place in past quarters' dashboards, keep pointing at it.
+    archived_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -222,13 +225,17 @@ class AuditEvent(models.Model):
         RESULT_UNSHARED = "result_unshared", "Stopped sharing a result with HR"
         RESULT_REOPENED = "result_reopened", "Reopened a result to change the answers"
         RESULT_RESUBMITTED = "result_resubmitted", "Resubmitted a result with changed answers"
-        PERSON_CHANGED = "person_changed", "Changed a person's role or team"
+        PERSON_CHANGED = "person_changed", "Changed a person's name, role or team"
         PERSON_DEACTIVATED = "person_deactivated", "Deactivated a person"
         PERSON_REACTIVATED = "person_reactivated", "Reactivated a person"
         SETTINGS_CHANGED = "settings_changed", "Changed the organisation's settings"
         QUESTIONNAIRE_PUBLISHED = "questionnaire_published", "Published a questionnaire version"
         PERSON_ERASED = "person_erased", "Erased a person who left"
         REMINDER_REQUESTED = "reminder_requested", "Reminded a manager to complete this cycle"
+        TEAM_CREATED = "team_created", "Created a team"
+        TEAM_CHANGED = "team_changed", "Renamed a team or changed its kind"
+        TEAM_ARCHIVED = "team_archived", "Archived a team"
+        TEAM_RESTORED = "team_restored", "Restored an archived team"
 
     # Empty for changes that concern every organisation (the question bank).
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+")

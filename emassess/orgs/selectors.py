@@ -6,7 +6,7 @@ import datetime
 import enum
 from collections.abc import Collection, Iterable
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from emassess.accounts.models import User
 from emassess.orgs.cycles import Cycle
@@ -36,14 +36,77 @@ def direct_report_list(*, manager: Membership) -> QuerySet[Membership]:
     return manager.direct_reports.filter(user__is_active=True).select_related("user").order_by("user__full_name")
 
 
-def people_list(*, organisation: Organisation) -> QuerySet[Membership]:
+NO_TEAM = "none"  # the team filter's value for people in no team
+
+
+class Status(enum.StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+
+
+def people_list(
+    *, organisation: Organisation, search: str = "", team: str = "", role: str = "", status: str = ""
+) -> QuerySet[Membership]:
     """Everyone in the organisation, active or not, with what a row of the People page shows joined
-    in the same query."""
+    in the same query; narrowed by a search of names and addresses, a team id (or NO_TEAM), a role
+    and a Status when given."""
     # Not the anonymous placeholders that keep an erased person's numbers (see emassess.privacy).
     people = organisation.memberships.exclude(user__email__endswith=ERASED_EMAIL_DOMAIN)
+    for word in search.split():
+        people = people.filter(Q(user__full_name__icontains=word) | Q(user__email__icontains=word))
+    if team == NO_TEAM:
+        people = people.filter(team=None)
+    elif team:
+        people = people.filter(team_id=team)
+    if role:
+        people = people.filter(role=role)
+    if status:
+        people = people.filter(user__is_active=status == Status.ACTIVE)
     return people.select_related("user", "team", "reports_to__user").order_by(
-        "-user__is_active", "user__full_name", "user__email"
+        "-user__is_active", "user__full_name", "user__email", "pk"
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams
+
+
+def active_teams(*, organisation: Organisation) -> QuerySet[Team]:
+    """The teams people can be put in: not the archived ones."""
+    return organisation.teams.filter(archived_at=None).order_by("name")
+
+
+def team_list(*, organisation: Organisation, archived: bool = False) -> QuerySet[Team]:
+    """The organisation's teams (or its archived ones), each with how many active people it holds."""
+    teams = organisation.teams.filter(archived_at__isnull=not archived)
+    active = Q(memberships__user__is_active=True) & ~Q(memberships__user__email__endswith=ERASED_EMAIL_DOMAIN)
+    return teams.annotate(people=Count("memberships", filter=active)).order_by("name", "pk")
+
+
+def team_member_count(*, team: Team) -> int:
+    """Everyone in the team, deactivated people too (archiving moves them all to no team)."""
+    return team.memberships.exclude(user__email__endswith=ERASED_EMAIL_DOMAIN).count()
+
+
+def team_archived_message(name: str) -> str:
+    """Why an archived team cannot take people, as the CSV import says it."""
+    return f"The team “{name}” is archived: restore it on the Teams page first, or choose another team."
+
+
+def team_name_clash(*, organisation: Organisation, name: str, team: Team | None = None) -> str | None:
+    """Why `name` cannot be (or become) a team's name in the organisation, or None. Names are
+    compared ignoring case, as the CSV import matches them; archived teams keep theirs."""
+    clash = organisation.teams.filter(name__iexact=name.strip())
+    if team is not None:
+        clash = clash.exclude(pk=team.pk)
+    other = clash.first()
+    if other is None:
+        return None
+    if other.archived_at is not None:
+        return (
+            f"An archived team is already called “{other.name}”: restore it on the Teams page, or choose another name."
+        )
+    return f"There is already a team called “{other.name}”."
 
 
 def open_invitation_list(*, organisation: Organisation) -> QuerySet[Invitation]:
@@ -120,5 +183,12 @@ def invitation_blocker(*, organisation: Organisation, email: str) -> NotInvitabl
 
 
 def team_names(*, organisation: Organisation) -> dict[str, str]:
-    """The organisation's team names keyed by their case-folded spelling, to match what people type."""
+    """The organisation's team names, archived ones too, keyed by their case-folded spelling, to
+    match what people type."""
     return {name.casefold(): name for name in organisation.teams.values_list("name", flat=True)}
+
+
+def archived_team_names(*, organisation: Organisation) -> frozenset[str]:
+    """The case-folded names of the organisation's archived teams."""
+    names = organisation.teams.exclude(archived_at=None).values_list("name", flat=True)
+    return frozenset(name.casefold() for name in names)

@@ -15,11 +15,12 @@ from django.utils import timezone
 from emassess.accounts.models import User
 from emassess.orgs import csv_import
 from emassess.orgs.audit import audit_record, form_changes
-from emassess.orgs.forms import OrganisationSettingsForm, PersonForm
+from emassess.orgs.forms import OrganisationSettingsForm, PersonForm, TeamForm
 from emassess.orgs.invitation_emails import INVITATION_SALT, INVITATION_VALID_FOR
 from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation, Team
 from emassess.orgs.selectors import (
     NotInvitable,
+    archived_team_names,
     invitation_blocker,
     member_emails,
     open_invitation_emails,
@@ -257,9 +258,13 @@ def membership_reactivate(*, membership: Membership, by: Membership) -> None:
 
 
 def membership_update(*, form: PersonForm, by: Membership) -> Membership:
-    """Save a valid person form (Membership.clean has checked the change) and record what changed."""
+    """Save a valid person form (Membership.clean has checked the change), their name with it, and
+    record what changed."""
     changes = form_changes(form)
     membership = form.save()
+    if "full_name" in changes:
+        User.objects.filter(pk=membership.user_id).update(full_name=form.cleaned_data["full_name"])
+        membership.user.full_name = form.cleaned_data["full_name"]
     if changes:
         audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=membership.organisation,
                      actor=by.user, subject=membership, detail=changes)  # fmt: skip
@@ -274,6 +279,72 @@ def organisation_settings_update(*, form: OrganisationSettingsForm, by: Membersh
         audit_record(action=AuditEvent.Action.SETTINGS_CHANGED, organisation=organisation,
                      actor=by.user, detail=changes)  # fmt: skip
     return organisation
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams
+
+
+@dataclass
+class CannotNameTeam(Exception):
+    """Another team has the name (in any case), perhaps an archived one; `reason` says which."""
+
+    reason: str
+
+
+def team_create(*, form: TeamForm, by: Membership) -> Team:
+    """Save a valid new-team form (its instance carries the organisation) and record it."""
+    try:
+        with transaction.atomic():
+            team = form.save()
+    except IntegrityError:
+        # The unique name: a colleague created it between the form's check and this save.
+        raise CannotNameTeam(f"There is already a team called “{form.cleaned_data['name']}”.") from None
+    audit_record(action=AuditEvent.Action.TEAM_CREATED, organisation=team.organisation, actor=by.user,
+                 detail={"team": team.name, "kind": team.get_kind_display()})  # fmt: skip
+    return team
+
+
+def team_update(*, form: TeamForm, by: Membership) -> Team:
+    """Save a valid team form (a new name, a new kind) and record what changed. Released figures
+    point at the team, so they follow its new name; the figures themselves do not change."""
+    changes = form_changes(form)
+    try:
+        with transaction.atomic():
+            team = form.save()
+    except IntegrityError:
+        raise CannotNameTeam(f"There is already a team called “{form.cleaned_data['name']}”.") from None
+    if changes:
+        audit_record(action=AuditEvent.Action.TEAM_CHANGED, organisation=team.organisation, actor=by.user,
+                     detail={"team": team.name, **changes})  # fmt: skip
+    return team
+
+
+def team_archive(*, team: Team, by: Membership, now: datetime.datetime | None = None) -> int:
+    """Archive a team: it is offered nowhere any more, its people are left in no team (they keep
+    everything else), and open invitations into it invite into no team. The team's row stays, so
+    the figures released for it and its past quarters stay as they were. Returns how many people
+    it held; 0 and nothing done when it was already archived."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if Team.objects.filter(pk=team.pk, archived_at=None).update(archived_at=now) != 1:
+            return 0
+        moved = Membership.objects.filter(team=team).update(team=None)
+        Invitation.objects.filter(team=team, accepted_at=None, revoked_at=None).update(team=None)
+    team.archived_at = now
+    audit_record(action=AuditEvent.Action.TEAM_ARCHIVED, organisation=team.organisation, actor=by.user,
+                 detail={"team": team.name, "people moved to no team": str(moved)})  # fmt: skip
+    return moved
+
+
+def team_restore(*, team: Team, by: Membership) -> bool:
+    """Offer an archived team again (empty: its former people stay where they are now)."""
+    if Team.objects.filter(pk=team.pk).exclude(archived_at=None).update(archived_at=None) != 1:
+        return False
+    team.archived_at = None
+    audit_record(action=AuditEvent.Action.TEAM_RESTORED, organisation=team.organisation, actor=by.user,
+                 detail={"team": team.name})  # fmt: skip
+    return True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,6 +366,7 @@ def people_import_context(
         invited_emails=open_invitation_emails(organisation=organisation),
         operator_emails=operator_emails(),
         teams=team_names(organisation=organisation),
+        archived_teams=archived_team_names(organisation=organisation),
         today=today or timezone.localdate(timezone=zoneinfo.ZoneInfo(organisation.timezone)),
     )
 

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from emassess.orgs import services
@@ -25,11 +26,13 @@ from emassess.orgs.forms import (
     InvitationLoginForm,
     InviteForm,
     OrganisationSettingsForm,
+    PeopleFilterForm,
     PersonForm,
+    TeamForm,
 )
 from emassess.orgs.invitation_emails import INVITATION_VALID_FOR
-from emassess.orgs.models import Invitation, Membership, Organisation
-from emassess.orgs.selectors import open_invitation_list, people_list
+from emassess.orgs.models import Invitation, Membership, Organisation, Team
+from emassess.orgs.selectors import open_invitation_list, people_list, team_list, team_member_count
 
 admin_only = role_required(Membership.Role.ORG_ADMIN)
 LINK_DAYS = INVITATION_VALID_FOR.days
@@ -50,12 +53,30 @@ def _posted(request: HttpRequest):
     return request.POST if request.method == "POST" else None
 
 
+PEOPLE_PER_PAGE = 50
+
+
 @admin_only
 def people(request: MemberRequest) -> HttpResponse:
     organisation = request.membership.organisation
+    filters = PeopleFilterForm(request.GET, organisation=organisation)
+    found = people_list(organisation=organisation, **filters.filters())
+    page = Paginator(found, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    invitations = Paginator(open_invitation_list(organisation=organisation), PEOPLE_PER_PAGE).get_page(
+        request.GET.get("invitations_page")
+    )
+    # The pager's links keep the search and filters (and the other list's page).
+    kept = request.GET.copy()
+    kept.pop("page", None)
+    kept_for_invitations = request.GET.copy()
+    kept_for_invitations.pop("invitations_page", None)
     context = {
-        "people": people_list(organisation=organisation),
-        "invitations": open_invitation_list(organisation=organisation),
+        "filters": filters,
+        "filtered": any(filters.filters().values()),
+        "people": page,
+        "invitations": invitations,
+        "query": kept.urlencode(),
+        "invitations_query": kept_for_invitations.urlencode(),
         "now": timezone.now(),  # to mark expired invitations
         "link_days": LINK_DAYS,
     }
@@ -91,9 +112,11 @@ def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
 
 
 @admin_only
-@require_POST
 def person_deactivate(request: MemberRequest, pk: int) -> HttpResponse:
+    """A page that says what deactivating does, whose button does it (a POST)."""
     person = _person(request, pk)
+    if request.method != "POST":
+        return render(request, "orgs/person_deactivate.html", {"person": person})
     try:
         services.membership_deactivate(membership=person, by=request.membership)
     except services.CannotDeactivateSelf:
@@ -162,7 +185,8 @@ def people_import(request: MemberRequest) -> HttpResponse:
             )
             context |= {"result": rejected.result, "confirm_form": confirm_form}
             return render(request, "orgs/import.html", {**context, "form": upload_form})
-        messages.success(request, f"{len(invitations)} invitations sent. They are listed under Pending invitations.")
+        sent = ngettext("%(n)d invitation sent.", "%(n)d invitations sent.", len(invitations)) % {"n": len(invitations)}
+        messages.success(request, f"{sent} They are listed under Pending invitations.")
         return redirect("people")
     if request.method == "POST":
         upload_form = ImportUploadForm(request.POST, request.FILES)
@@ -174,6 +198,83 @@ def people_import(request: MemberRequest) -> HttpResponse:
                 "file_name": upload_form.file_name,
             }
     return render(request, "orgs/import.html", {**context, "form": upload_form})
+
+
+# ---------------------------------------------------------------------------------------------
+# Teams
+
+TEAMS_PER_PAGE = 50
+
+
+def _team(request: MemberRequest, pk: int) -> Team:
+    return get_object_or_404(request.membership.organisation.teams, pk=pk)
+
+
+@admin_only
+def teams(request: MemberRequest) -> HttpResponse:
+    """The organisation's teams, and a form to add one."""
+    organisation = request.membership.organisation
+    form = TeamForm(_posted(request), instance=Team(organisation=organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = services.team_create(form=form, by=request.membership)
+        except services.CannotNameTeam as refused:
+            form.add_error("name", refused.reason)
+        else:
+            messages.success(request, f"The team {team.name} is created. Put people in it from the People page.")
+            return redirect("teams")
+    context = {
+        "form": form,
+        "teams": Paginator(team_list(organisation=organisation), TEAMS_PER_PAGE).get_page(request.GET.get("page")),
+        "archived": team_list(organisation=organisation, archived=True),
+    }
+    return render(request, "orgs/teams.html", context)
+
+
+@admin_only
+def team_edit(request: MemberRequest, pk: int) -> HttpResponse:
+    team = _team(request, pk)
+    name_before = team.name
+    form = TeamForm(_posted(request), instance=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_update(form=form, by=request.membership)
+        except services.CannotNameTeam as refused:
+            form.add_error("name", refused.reason)
+        else:
+            messages.success(request, f"The team {team.name} is saved.")
+            return redirect("teams")
+    # The heading keeps the stored name while a rejected form shows what was typed.
+    return render(request, "orgs/team_edit.html", {"form": form, "team": team, "name_before": name_before})
+
+
+@admin_only
+def team_archive(request: MemberRequest, pk: int) -> HttpResponse:
+    """A page that says what archiving does and to whom, whose button does it (a POST)."""
+    team = _team(request, pk)
+    if team.archived_at is not None:
+        messages.info(request, f"The team {team.name} is already archived.")
+        return redirect("teams")
+    if request.method != "POST":
+        return render(request, "orgs/team_archive.html", {"team": team, "people": team_member_count(team=team)})
+    moved = services.team_archive(team=team, by=request.membership)
+    if team.archived_at is None:
+        messages.info(request, f"The team {team.name} is already archived.")
+    else:
+        left = ngettext("%(n)d person is now in no team", "%(n)d people are now in no team", moved) % {"n": moved}
+        messages.success(request, f"The team {team.name} is archived; {left}. Its past figures stay as released.")
+    return redirect("teams")
+
+
+@admin_only
+@require_POST
+def team_restore(request: MemberRequest, pk: int) -> HttpResponse:
+    team = _team(request, pk)
+    if services.team_restore(team=team, by=request.membership):
+        messages.success(request, f"The team {team.name} is back: it can take people again.")
+    else:
+        messages.info(request, f"The team {team.name} was not archived.")
+    return redirect("teams")
 
 
 @admin_only

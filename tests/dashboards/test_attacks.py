@@ -67,7 +67,8 @@ def test_moving_the_other_responders_into_one_team_isolates_nobody(client, cast,
     release()
     client.force_login(cast.adam.user)
     for manager in others:
-        edit = {"role": "manager", "team": others_team.pk, "manager_role": manager.manager_role,
+        edit = {"full_name": manager.user.full_name,
+                "role": "manager", "team": others_team.pk, "manager_role": manager.manager_role,
                 "manager_role_started_on": manager.manager_role_started_on.isoformat()}  # fmt: skip
         assert client.post(reverse("person_edit", args=[manager.pk]), edit).status_code == 302
     organisation = export(client, "2026-Q3")
@@ -137,7 +138,8 @@ def test_deactivating_or_moving_a_responder_after_the_release_changes_no_figure(
     )
     client.post(reverse("person_deactivate", args=[managers[0].pk]))
     moved = managers[1]
-    edit = {"role": "manager", "team": elsewhere.pk, "manager_role": moved.manager_role,
+    edit = {"full_name": moved.user.full_name,
+            "role": "manager", "team": elsewhere.pk, "manager_role": moved.manager_role,
             "manager_role_started_on": moved.manager_role_started_on.isoformat()}  # fmt: skip
     assert client.post(reverse("person_edit", args=[moved.pk]), edit).status_code == 302
     after = (

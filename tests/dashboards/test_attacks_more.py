@@ -146,7 +146,8 @@ def test_an_older_shared_result_of_a_resubmitter_switches_off_complementary_supp
     first = submit(mark, Q3, day=10)
     assessment_set_shared(assessment=first, shared=True, by=mark.user)
     admin(client, cast)
-    edit = {"role": "manager", "team": "", "manager_role": mark.manager_role,
+    edit = {"full_name": mark.user.full_name,
+            "role": "manager", "team": "", "manager_role": mark.manager_role,
             "manager_role_started_on": mark.manager_role_started_on.isoformat()}  # fmt: skip
     assert client.post(reverse("person_edit", args=[mark.pk]), edit).status_code == 302
     second = resubmit_on(
@@ -319,7 +320,8 @@ def test_moving_a_responder_out_of_every_team_changes_nothing(client, cast, mana
     release()
     admin(client, cast)
     before = (figs(client, Q3), figs(client, Q3, cast.alice.team))
-    edit = {"role": "manager", "team": "", "manager_role": managers[0].manager_role,
+    edit = {"full_name": managers[0].user.full_name,
+            "role": "manager", "team": "", "manager_role": managers[0].manager_role,
             "manager_role_started_on": managers[0].manager_role_started_on.isoformat()}  # fmt: skip
     assert client.post(reverse("person_edit", args=[managers[0].pk]), edit).status_code == 302
     assert (figs(client, Q3), figs(client, Q3, cast.alice.team)) == before

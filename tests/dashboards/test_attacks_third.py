@@ -317,7 +317,13 @@ def test_a_responder_promoted_to_hr_subtracts_her_own_result(client, cast, manag
     xz = [submit(xavier, Q3, **HIGH), submit(zeno, Q3, **HIGH)]
     release()
     client.force_login(cast.adam.user)
-    edit = {"role": "hr", "team": "", "manager_role": "", "manager_role_started_on": ""}
+    edit = {
+        "full_name": yara.user.full_name,
+        "role": "hr",
+        "team": "",
+        "manager_role": "",
+        "manager_role_started_on": "",
+    }
     response = client.post(reverse("person_edit", args=[yara.pk]), edit)
     assert response.status_code == 302, response.content.decode()[:3000]
     client.force_login(yara.user)

@@ -110,7 +110,7 @@ WATCHED = {
     Organisation: ("pk", "name", "cadence_months", "nudge_after_days", "timezone", "anonymity_threshold",
                    "hr_sees_individual_results"),
     User: ("pk", "email", "full_name", "is_active", "password"),
-    Team: ("pk", "organisation_id", "name", "kind"),
+    Team: ("pk", "organisation_id", "name", "kind", "archived_at"),
     Reminder: ("pk", "person_id", "kind", "period", "status"),
 }  # fmt: skip
 

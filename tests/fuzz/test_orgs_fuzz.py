@@ -12,12 +12,14 @@ import zoneinfo
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from emassess.accounts.models import User
 from emassess.orgs import csv_import
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
+from tests import factories
 from tests.fuzz.posting import (
     EXAMPLES,
     FUZZ,
@@ -36,10 +38,12 @@ from tests.fuzz.strategies import GOOD_CSV, bodies, dates, emails, huge_texts, l
 pytestmark = pytest.mark.fuzz
 
 
-INVITE_FIELDS = ["email", "full_name", "role", "team", "manager_role", "manager_role_started_on"]
+INVITE_FIELDS = ["email", "full_name", "role", "team", "manager_role_started_on"]
+# The invite form's one role choice: the EM and TLM roles stand for a manager holding that role.
+INVITE_ROLES = [*Membership.ManagerRole.values, "report", "hr", "org_admin"]
 
 
-PERSON_FIELDS = ["role", "team", "manager_role", "manager_role_started_on", "reports_to"]
+PERSON_FIELDS = ["full_name", "role", "team", "manager_role", "manager_role_started_on", "reports_to"]
 
 
 def test_the_invite_fuzzing_tries_addresses_longer_than_the_column():
@@ -55,12 +59,12 @@ def test_the_invite_fuzzing_tries_addresses_longer_than_the_column():
 def test_the_invite_form(browser, cast, invitation, globex_team, data):
     adam = browser(cast.adam.user)
     meaningful = [*Membership.Role.values, *Membership.ManagerRole.values, str(cast.alice.team_id), str(globex_team.pk)]
-    valid = {"email": "new@acme.test", "full_name": "New Person", "role": "manager", "team": str(cast.alice.team_id),
-             "manager_role": "em", "manager_role_started_on": "2025-01-06"}  # fmt: skip
+    valid = {"email": "new@acme.test", "full_name": "New Person", "role": "em", "team": str(cast.alice.team_id),
+             "manager_role_started_on": "2025-01-06"}  # fmt: skip
     body = data.draw(bodies(INVITE_FIELDS, meaningful, valid=valid), label="body")
     teams = st.sampled_from(["", str(cast.alice.team_id), str(globex_team.pk)])
     body |= data.draw(st.fixed_dictionaries({}, optional={
-        "email": emails(), "role": st.sampled_from(Membership.Role.values), "team": teams,
+        "email": emails(), "role": st.sampled_from([*INVITE_ROLES, "manager"]), "team": teams,
         "manager_role_started_on": dates(),
     }))  # fmt: skip
     received = as_received(body)
@@ -73,7 +77,10 @@ def test_the_invite_form(browser, cast, invitation, globex_team, data):
             assert response["Location"] == reverse("people")
             assert len(new) == 1
             assert new[0].email == received["email"].strip().lower()
-            assert new[0].role == received["role"]
+            is_manager = received["role"] in Membership.ManagerRole.values
+            assert new[0].role == ("manager" if is_manager else received["role"])
+            assert new[0].manager_role == (received["role"] if is_manager else "")
+            assert (new[0].manager_role_started_on is not None) == is_manager
             assert new[0].team is None or new[0].team.organisation_id == cast.acme.pk  # never another's team
             no_crash(adam.get(response["Location"]))
         else:
@@ -126,24 +133,30 @@ def test_the_person_form(browser, cast, globex_team, who, data):
     people = [str(pk) for pk in Membership.objects.values_list("pk", flat=True)]
     meaningful = [*Membership.Role.values, *Membership.ManagerRole.values, str(cast.alice.team_id),
                   str(globex_team.pk), *people]  # fmt: skip
-    as_is = {"role": person.role, "team": str(person.team_id or ""), "manager_role": person.manager_role,
+    as_is = {"full_name": person.user.full_name, "role": person.role, "team": str(person.team_id or ""),
+             "manager_role": person.manager_role,
              "manager_role_started_on": str(person.manager_role_started_on or ""),
              "reports_to": str(person.reports_to_id or "")}  # fmt: skip
     body = data.draw(bodies(PERSON_FIELDS, meaningful, valid=as_is), label="body")
     body |= data.draw(st.fixed_dictionaries({}, optional={
+        "full_name": st.one_of(texts(max_size=160), huge_texts()),
         "role": st.sampled_from(Membership.Role.values), "manager_role": st.sampled_from(["", "em", "tlm"]),
         "manager_role_started_on": dates(), "reports_to": st.sampled_from(["", *people]),
         "team": st.sampled_from(["", str(cast.alice.team_id), str(cast.carol.team_id), str(globex_team.pk)]),
     }))  # fmt: skip
     received = as_received(body)
     with undone(adam):
-        before, others = world(Membership), snapshot(Membership.objects.exclude(pk=person.pk))
+        before, others = world(Membership, User), snapshot(Membership.objects.exclude(pk=person.pk))
         theirs = snapshot(Membership.objects.filter(pk=person.pk))
+        their_account = snapshot(User.objects.filter(pk=person.user_id))
+        other_accounts = snapshot(User.objects.exclude(pk=person.user_id))
         response = post(adam, reverse("person_edit", args=[person.pk]), body)
         if response.status_code == 302:
             assert who != "gina"
             assert response["Location"] == reverse("people")
             person.refresh_from_db()
+            person.user.refresh_from_db()
+            assert person.user.full_name == received["full_name"].strip()
             assert person.role == received["role"]
             assert person.manager_role == received.get("manager_role", "")
             assert person.team is None or person.team.organisation_id == cast.acme.pk  # never another's team
@@ -158,8 +171,10 @@ def test_the_person_form(browser, cast, globex_team, who, data):
             assert response.status_code == (404 if who == "gina" else 200)
             assert says_why(response) if who != "gina" else "Page not found" in page_of(response)
             assert snapshot(Membership.objects.filter(pk=person.pk)) == theirs
-        assert world(Membership) == before
+            assert snapshot(User.objects.filter(pk=person.user_id)) == their_account
+        assert world(Membership, User) == before
         assert snapshot(Membership.objects.exclude(pk=person.pk)) == others
+        assert snapshot(User.objects.exclude(pk=person.user_id)) == other_accounts
 
 
 BUTTONS = ["person_deactivate", "person_reactivate", "invitation_revoke", "invitation_resend"]
@@ -420,3 +435,71 @@ def test_accepting_an_invitation(browser, cast, invitation, data):
             assert snapshot(Invitation.objects.all()) == invitations
             assert not Membership.objects.filter(user__email="nina@acme.test").exists()
         assert world(User, Membership, Invitation) == before
+
+
+TEAM_FIELDS = ["name", "kind"]
+
+
+@FUZZ
+@given(editing=st.booleans(), data=st.data())
+def test_the_team_form(browser, cast, globex_team, editing, data):
+    adam = browser(cast.adam.user)
+    team = cast.alice.team
+    url = reverse("team_edit", args=[team.pk]) if editing else reverse("teams")
+    names = [team.name, team.name.upper(), cast.carol.team.name, globex_team.name, " Spaced  out ", ""]
+    body = data.draw(bodies(TEAM_FIELDS, [*Team.Kind.values, *names], valid={"name": "Fresh", "kind": "data"}))
+    body |= data.draw(st.fixed_dictionaries({}, optional={
+        "name": st.one_of(st.sampled_from(names), texts(max_size=130), huge_texts()),
+        "kind": st.sampled_from([*Team.Kind.values, "", "nonsense"]),
+    }))  # fmt: skip
+    received = as_received(body)
+    with undone(adam):
+        everything, before, teams = world(), world(Team), snapshot(Team.objects.exclude(pk=team.pk))
+        old = set(Team.objects.values_list("pk", flat=True))
+        response = post(adam, url, body)
+        if response.status_code == 302:
+            assert response["Location"] == reverse("teams")
+            saved = Team.objects.get(pk=team.pk) if editing else Team.objects.exclude(pk__in=old).get()
+            assert saved.organisation_id == cast.acme.pk
+            assert saved.name == " ".join(received["name"].split())
+            assert saved.kind == received["kind"]
+            # No two of the organisation's teams share a name in any case.
+            names_now = [name.casefold() for name in cast.acme.teams.values_list("name", flat=True)]
+            assert len(names_now) == len(set(names_now))
+            no_crash(adam.get(reverse("teams")))
+        else:
+            assert response.status_code == 200
+            assert says_why(response)
+            assert world() == everything  # a rejected post changes nothing at all
+        if editing:
+            assert snapshot(Team.objects.exclude(pk=team.pk)) == teams  # no other team changed
+        assert world(Team) == before
+
+
+TEAM_BUTTONS = ["team_archive", "team_restore"]
+
+
+@FUZZ
+@given(button=st.sampled_from(TEAM_BUTTONS), target=st.one_of(st.sampled_from(["alice", "old", "globex"]),
+       st.integers(0, 2**70)), data=st.data())  # fmt: skip
+def test_the_team_buttons(browser, cast, globex_team, button, target, data):
+    adam = browser(cast.adam.user)
+    body = data.draw(bodies(["action", "next"]), label="body")
+    with undone(adam):
+        old = factories.TeamFactory(organisation=cast.acme, name="Old days", archived_at=timezone.now())
+        pk = {"alice": cast.alice.team_id, "old": old.pk, "globex": globex_team.pk}.get(target, target)
+        ours = pk < 2**63 and cast.acme.teams.filter(pk=pk).exists()
+        before, rest = world(), world(Team, Membership, Invitation)
+        response = post(adam, reverse(button, args=[pk]), body)
+        if not ours:
+            assert response.status_code == 404
+            assert world() == before
+            return
+        assert response.status_code == 302
+        assert response["Location"] == reverse("teams")
+        told = page_of(adam.get(response["Location"]))
+        assert 'role="status"' in told  # the page says what happened
+        assert world(Team, Membership, Invitation) == rest  # only teams and who is in them changed
+        team = Team.objects.get(pk=pk)
+        assert (team.archived_at is not None) == (button == "team_archive")
+        assert not team.memberships.exists() or team.archived_at is None  # an archived team holds nobody

@@ -25,6 +25,13 @@ EXPECTED = {
     "audit_log": ("get", ADMINS_ONLY),
     "person_edit": ("get", ADMINS_ONLY),
     "person_deactivate": ("post", ADMINS_ONLY_POST),
+    "person_deactivate (confirm)": ("get", ADMINS_ONLY),
+    "teams": ("get", ADMINS_ONLY),
+    "teams (create)": ("post", ADMINS_ONLY),  # an empty form: the page again, saying what is missing
+    "team_edit": ("get", ADMINS_ONLY),
+    "team_archive": ("post", ADMINS_ONLY_POST),
+    "team_archive (confirm)": ("get", ADMINS_ONLY),
+    "team_restore": ("post", ADMINS_ONLY_POST),
     "person_reactivate": ("post", ADMINS_ONLY_POST),
     "invitation_revoke": ("post", ADMINS_ONLY_POST),
     "invitation_resend": ("post", ADMINS_ONLY_POST),
@@ -33,6 +40,9 @@ EXPECTED = {
 
 
 def url_of(page: str, cast, invitation) -> str:
+    page = page.split(" ")[0]
+    if page.startswith("team_"):
+        return reverse(page, args=[cast.alice.team_id])
     if page.startswith("person_"):
         return reverse(page, args=[cast.bob.pk])
     if page in ("invitation_revoke", "invitation_resend"):
@@ -55,7 +65,17 @@ def test_every_url_checks_who_is_asking(client, cast, invitation, page, role):
 def test_every_url_of_the_app_is_in_the_matrix():
     from emassess.orgs.urls import urlpatterns
 
-    assert {pattern.name for pattern in urlpatterns} == set(EXPECTED)
+    assert {pattern.name for pattern in urlpatterns} == {page.split(" ")[0] for page in EXPECTED}
+
+
+@pytest.mark.parametrize("page", ["team_edit", "team_archive", "team_restore"])
+def test_another_organisations_admin_finds_no_acme_team(client, cast, globex_admin, page):
+    client.force_login(globex_admin.user)
+    team = cast.alice.team
+    assert client.post(reverse(page, args=[team.pk]), {"name": "Taken over", "kind": "data"}).status_code == 404
+    team.refresh_from_db()
+    assert team.archived_at is None
+    assert team.name != "Taken over"
 
 
 @pytest.mark.parametrize("page", ["person_edit", "person_deactivate", "person_reactivate"])

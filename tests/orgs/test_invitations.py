@@ -40,9 +40,8 @@ def test_an_admin_invites_a_manager_and_the_email_carries_an_absolute_signed_lin
     data = {
         "email": "Nina@Acme.test",
         "full_name": "Nina New",
-        "role": "manager",
+        "role": "tlm",  # one choice: a manager, as a tech lead manager
         "team": cast.alice.team.pk,
-        "manager_role": "tlm",
         "manager_role_started_on": "2025-06-01",
     }
     with django_capture_on_commit_callbacks(execute=True):
@@ -82,10 +81,10 @@ def test_the_pending_invitation_is_listed_with_revoke_and_resend(client, cast, i
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"manager_role": ""}, "manager_role", "Say whether this manager is an EM or a TLM."),
+        ({"role": ""}, "role", "This field is required."),
+        ({"role": "manager"}, "role", "Select a valid choice."),  # the EM or TLM role is the choice
         ({"manager_role_started_on": ""}, "manager_role_started_on", "Enter the day this manager"),
         ({"manager_role_started_on": "2999-01-01"}, "manager_role_started_on", "in the future"),
-        ({"role": "report"}, "manager_role", "Only managers have an EM or TLM role."),
         ({"email": "alice@acme.test"}, "email", "already a member"),
         ({"email": "not-an-email"}, "email", "Enter a valid email address."),
     ],
@@ -97,9 +96,8 @@ def test_a_wrong_invitation_says_why_and_keeps_what_was_typed(
     data = {
         "email": "nina@acme.test",
         "full_name": "Nina New",
-        "role": "manager",
+        "role": "tlm",
         "team": cast.alice.team.pk,
-        "manager_role": "tlm",
         "manager_role_started_on": "2025-06-01",
     } | overrides
     with django_capture_on_commit_callbacks(execute=True):
@@ -111,6 +109,23 @@ def test_a_wrong_invitation_says_why_and_keeps_what_was_typed(
     assert 'value="Nina New"' in page
     assert not Invitation.objects.exists()
     assert mailoutbox == []
+
+
+def test_the_invite_form_asks_the_role_once(client, cast):
+    client.force_login(cast.adam.user)
+    form = client.get(reverse("people_invite")).context["form"]
+    assert "manager_role" not in form.fields
+    assert [label for value, label in form.fields["role"].choices if value] == [
+        "Engineering manager", "Tech lead manager", "Report (a member of a team)", "HR", "Org admin",
+    ]  # fmt: skip
+
+
+def test_a_start_date_typed_before_choosing_a_role_other_than_manager_is_not_kept(client, cast):
+    client.force_login(cast.adam.user)
+    data = {"email": "hal@acme.test", "full_name": "Hal", "role": "hr", "manager_role_started_on": "2025-06-01"}
+    assert client.post(reverse("people_invite"), data).status_code == 302
+    invitation = Invitation.objects.get(email="hal@acme.test")
+    assert (invitation.role, invitation.manager_role, invitation.manager_role_started_on) == ("hr", "", None)
 
 
 def test_an_open_invitation_cannot_be_duplicated(client, cast, invitation):
@@ -344,7 +359,7 @@ def test_a_revoked_link_stops_working(client, cast, invitation):
     client.force_login(cast.adam.user)
     response = client.post(reverse("invitation_revoke", args=[invitation.pk]), follow=True)
     assert "is revoked" in response.content.decode()
-    assert "nina@acme.test" not in response.context["invitations"].values_list("email", flat=True)
+    assert "nina@acme.test" not in [pending.email for pending in response.context["invitations"]]
     client.logout()
     response = client.get(accept_url(invitation))
     assert response.status_code == 410

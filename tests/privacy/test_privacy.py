@@ -119,7 +119,13 @@ def test_erasing_leaves_no_trace_in_other_peoples_audit_entries_nor_in_the_login
     client.post(reverse("login"), {"username": "lee@acme.test", "password": "not the password"})
     User.objects.filter(pk=leaver.user_id).update(is_active=False)
     client.force_login(cast.adam.user)
-    edit = {"role": "report", "team": cast.bob.team_id, "manager_role": "", "manager_role_started_on": ""}
+    edit = {
+        "full_name": "Bob Brown",
+        "role": "report",
+        "team": cast.bob.team_id,
+        "manager_role": "",
+        "manager_role_started_on": "",
+    }
     client.post(reverse("person_edit", args=[cast.bob.pk]), edit | {"reports_to": leaver.pk})
     assert "Lee Tomás Ng" in json.dumps(list(AuditEvent.objects.values("detail")), ensure_ascii=False)
     assert AccessLog.objects.filter(username="lee@acme.test").exists()

@@ -157,11 +157,11 @@ def test_the_command_sends_and_prints_what_it_sent(cast):
     call_command("send_due_reminders", "--date", "2026-10-03", stdout=out)
     output = out.getvalue()
     assert "sent     cycle_open   2026-Q4  alice@acme.test" in output
-    assert "3 new reminder(s) recorded; 3 sent." in output
+    assert "3 new reminders recorded; 3 sent." in output
     assert len(mail.outbox) == 3
     again = io.StringIO()
     call_command("send_due_reminders", "--date", "2026-10-03", stdout=again)
-    assert "0 new reminder(s) recorded; nothing to send." in again.getvalue()
+    assert "0 new reminders recorded; nothing to send." in again.getvalue()
     assert len(mail.outbox) == 3
 
 

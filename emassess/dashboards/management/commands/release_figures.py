@@ -19,4 +19,5 @@ class Command(BaseCommand):
         for release in released:
             responses = ngettext("%(n)d response", "%(n)d responses", release.responses) % {"n": release.responses}
             self.stdout.write(f"released {release.organisation.slug} {release.quarter}: {responses}")
-        self.stdout.write(self.style.SUCCESS(f"{len(released)} release(s) made."))
+        made = ngettext("%(n)d release made.", "%(n)d releases made.", len(released)) % {"n": len(released)}
+        self.stdout.write(self.style.SUCCESS(made))

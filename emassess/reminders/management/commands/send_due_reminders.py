@@ -2,6 +2,7 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from emassess.reminders.models import Reminder
 from emassess.reminders.services import reminder_send, reminders_dispatch
@@ -31,9 +32,10 @@ class Command(BaseCommand):
         if dry_run:
             for due in report.due:
                 self.stdout.write(f"due  {due.kind:<12} {due.period:<8} {due.email}")
-            self.stdout.write(f"{len(report.due)} reminder(s) due; dry run: nothing recorded or sent.")
+            counted = ngettext("%(n)d reminder due", "%(n)d reminders due", len(report.due)) % {"n": len(report.due)}
+            self.stdout.write(f"{counted}; dry run: nothing recorded or sent.")
             if report.failed:
-                raise CommandError(f"{len(report.failed)} organisation(s) failed.")
+                raise CommandError(_organisations_failed(len(report.failed)) + ".")
             return
         counts: dict[str, int] = {}
         for reminder_id in report.claimed:
@@ -43,6 +45,13 @@ class Command(BaseCommand):
             line = f"{result.status:<8} {reminder.kind:<12} {reminder.period:<8} {reminder.email}"
             self.stdout.write(line + (f"  ({result.detail})" if result.detail else ""))
         summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "nothing to send"
-        self.stdout.write(self.style.SUCCESS(f"{report.created} new reminder(s) recorded; {summary}."))
+        recorded = ngettext("%(n)d new reminder recorded", "%(n)d new reminders recorded", report.created) % {
+            "n": report.created
+        }
+        self.stdout.write(self.style.SUCCESS(f"{recorded}; {summary}."))
         if report.failed:
-            raise CommandError(f"{len(report.failed)} organisation(s) failed; every other one was dispatched.")
+            raise CommandError(_organisations_failed(len(report.failed)) + "; every other one was dispatched.")
+
+
+def _organisations_failed(count: int) -> str:
+    return ngettext("%(n)d organisation failed", "%(n)d organisations failed", count) % {"n": count}
