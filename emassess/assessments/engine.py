@@ -648,21 +648,22 @@ def result_summary(
     story = [f"You work closest to a {closest.name}: {closest.fit}% of your week matches that profile."]
     works_like_tlm = closest.slug == "tlm" or gap.kind in ("em-codes-like-tlm", "em-works-as-tlm")
     statements = f"{tlm.resonating} of the {tlm.total} TLM statements"
+    sound = "sounds" if tlm.resonating == 1 else "sound"
     if works_like_tlm and gap.held_role != "tlm" and not tlm.may_fit:
         story.append(
-            f"You work like a tech lead manager, yet only {statements} sound like you, so the TLM role may not "
+            f"You work like a tech lead manager, yet only {statements} {sound} like you, so the TLM role may not "
             "suit you. That tension, between the job you do and the job that fits you, is the thing to take to "
             "your manager."
         )
     elif gap.held_role == "tlm" and not tlm.may_fit:
         story.append(
-            f"You hold a TLM role, but only {statements} sound like you: worth asking whether a people-focused "
+            f"You hold a TLM role, but only {statements} {sound} like you: worth asking whether a people-focused "
             "EM role or a senior engineering role would suit you better."
         )
     elif gap.kind != "none":
         story.append(gap.message)
     elif tlm.may_fit and gap.held_role != "tlm":
-        story.append(f"{statements.capitalize()} sound like you: the TLM role may suit you if you ever want it.")
+        story.append(f"{statements.capitalize()} {sound} like you: the TLM role may suit you if you ever want it.")
     measured = [risk for risk in risks if risk.risk is not None]
     flagged = sorted((risk for risk in measured if risk.band != "low"), key=lambda risk: -(risk.risk or 0))
     if flagged:

@@ -65,13 +65,15 @@ def test_loading_twice_duplicates_nothing(demo):
     assert Membership.objects.get(user__email="tlm@acme.test").manager_role_started_on == datetime.date(2025, 10, 21)
 
 
-def test_the_command_prints_the_logins_and_the_password(db, capsys):
+def test_the_command_prints_the_logins_and_the_password(db, capsys, settings):
+    settings.SITE_URL = "http://127.0.0.1:8102"  # make run PORT=8102
     call_command("load_demo")
     call_command("load_demo")
     output = capsys.readouterr().out
     assert "tlm@acme.test" in output
     assert "hr@globex.test" in output
     assert DEMO_PASSWORD in output
+    assert "Log in at http://127.0.0.1:8102 as:" in output
 
 
 def test_no_migration_loads_demo_data(db):

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if assessments:
             self.stdout.write(f"Added {assessments} past quarterly assessments for the demo managers.")
         width = max(len(login.email) for login in logins)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at http://127.0.0.1:8000 as:"))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Log in at {settings.SITE_URL} as:"))
         for login in logins:
             self.stdout.write(f"  {login.email.ljust(width)}  {login.description}")
         self.stdout.write(f"Password for every demo login: {DEMO_PASSWORD}")
