@@ -44,7 +44,7 @@ def test_focus_profiles_are_distinct_enough_to_tell_archetypes_apart(framework):
 def test_the_calibration_note_says_the_profiles_are_ours(framework):
     note = m.FrameworkText.objects.get(key="calibration_note").text.lower()
     assert "calibration" in note
-    assert "admin" in note
+    assert "can change them" in note
 
 
 def test_six_tlm_checklist_statements(framework):

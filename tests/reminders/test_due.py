@@ -152,7 +152,7 @@ def test_a_reopened_assessment_counts_as_done(cast, submit, version):
     assert reopened.is_reopened
     due = due_reminders(organisation=cast.acme, today=D(2026, 11, 21))
     assert not any(d.email == "alice@acme.test" for d in due)
-    assert ("carol@acme.test", "cycle_nudge") in {(d.email, d.kind) for d in due}
+    assert any(d.email == "carol@acme.test" for d in due)  # who has not answered still is reminded
     reminders_dispatch(now=datetime.datetime(2026, 11, 21, 9, tzinfo=UTC))
     assert not Reminder.objects.filter(email="alice@acme.test", kind__startswith="cycle").exists()
 
