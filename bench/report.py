@@ -48,18 +48,24 @@ def percentile_ms(samples: list[float], fraction: float) -> float:
     return 1000 * ordered[rank - 1]
 
 
-def write_figures(name: str, figures: list[Figure], *, notes: list[str] | None = None) -> Path:
+def write_figures(
+    name: str, figures: list[Figure], *, notes: list[str] | None = None, settings: dict | None = None
+) -> Path:
     """Leave a benchmark's figures in var/bench/<name>.json for `python -m bench.report`, with the
     settings it ran with (bench.setup.run_settings: DEBUG, database, connections, the machine's load)
-    and any notes worth printing under the table."""
-    from bench.setup import run_settings  # needs Django set up, as every benchmark has by now
+    and any notes worth printing under the table. A benchmark whose Django runs in child processes
+    passes their `settings` instead."""
+    if settings is None:
+        from bench.setup import run_settings  # needs Django set up, as every in-process benchmark has by now
+
+        settings = run_settings()
 
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUT_DIR / f"{name}.json"
     payload = {
         "benchmark": name,
         "written_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-        "settings": run_settings(),
+        "settings": settings,
         "notes": notes or [],
         "figures": [asdict(figure) for figure in figures],
     }

@@ -28,10 +28,14 @@ class SinkHandler:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Set to hold every DATA command this many seconds before accepting it (a slow server).
     stall_seconds: float = 0.0
+    # ...but only once this many messages have been accepted (0: from the first).
+    stall_after: int = 0
     stalled: threading.Event = field(default_factory=threading.Event)
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall_seconds:
+        with self.lock:
+            accepted = len(self.messages)
+        if self.stall_seconds and accepted >= self.stall_after:
             self.stalled.set()
             import asyncio
 

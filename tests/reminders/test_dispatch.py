@@ -192,15 +192,16 @@ def test_a_review_done_between_recording_and_sending_is_skipped(cast):
     assert (reminder.status, reminder.last_error) == ("skipped", "Review already done.")
 
 
-def test_the_periodic_task_queues_each_claimed_reminder_after_commit(
-    cast, django_capture_on_commit_callbacks, time_machine
+def test_the_periodic_task_queues_the_claimed_reminders_in_batches_after_commit(
+    cast, django_capture_on_commit_callbacks, time_machine, monkeypatch
 ):
-    from emassess.reminders.tasks import dispatch_due_reminders
+    from emassess.reminders import tasks
 
+    monkeypatch.setattr(tasks, "SEND_BATCH", 2)
     time_machine.move_to(at("2026-10-03"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert dispatch_due_reminders() == 3
-    assert len(callbacks) == 3  # queued only once the claim is committed
+        assert tasks.dispatch_due_reminders() == 3
+    assert len(callbacks) == 2  # batches of 2 and 1, queued only once the claim is committed
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", "carol@acme.test", "gus@globex.test"]
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
