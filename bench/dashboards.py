@@ -24,7 +24,7 @@ import uuid
 from dataclasses import dataclass
 
 from bench.report import Figure, percentile_ms, write_figures
-from bench.setup import analyze, describe, https_client, start_django
+from bench.setup import describe, https_client, start_django
 
 BANDS = ((65, "high"), (40, "watch"), (0, "low"))
 

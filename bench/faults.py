@@ -331,11 +331,19 @@ def check_app(*, port: int, gunicorn: subprocess.Popen, hr_email: str, manager_e
     answers: list[str] = []
     for login_email, page in ((hr_email, "/organisation/"), (manager_email, "/manager/")):
         with requests.Session() as session:
-            login_page = session.get(f"{base}/accounts/login/", timeout=15)
+            # As bench/locustfile.py's users: through a TLS-terminating proxy, Secure cookies sent back.
+            session.headers.update({"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://")})
+
+            def insecure(session: requests.Session = session) -> requests.Session:
+                for cookie in session.cookies:
+                    cookie.secure = False
+                return session
+
+            login_page = insecure().get(f"{base}/accounts/login/", timeout=15)
             token = session.cookies.get("csrftoken")
             data = {"username": login_email, "password": PASSWORD, "csrfmiddlewaretoken": token}
-            login = session.post(f"{base}/accounts/login/", data=data, allow_redirects=False, timeout=15)
-            logged_in = session.get(base + page, allow_redirects=False, timeout=15)
+            login = insecure().post(f"{base}/accounts/login/", data=data, allow_redirects=False, timeout=15)
+            logged_in = insecure().get(base + page, allow_redirects=False, timeout=15)
         codes = (login_page.status_code, login.status_code, logged_in.status_code)
         answers.append(f"login page {codes[0]}, log in {codes[1]}, {page} {codes[2]}")
     alive = gunicorn.poll() is None

@@ -155,8 +155,10 @@ def main() -> int:
         settings += [f"    {note}" for note in payload.get("notes") or []]
     if figures:
         print(format_table(figures))
-    print(f"p99 of fewer than {MIN_P99_SAMPLES} samples is shown as max; ratios are p50 against the baseline named, "
-          "both taken interleaved in the same run")
+    print(
+        f"p99 of fewer than {MIN_P99_SAMPLES} samples is shown as max; ratios are p50 against the baseline named, "
+        "both taken interleaved in the same run"
+    )
     print("settings and notes:")
     print("\n".join(settings))
     print(f"figures from: {', '.join(written) or 'nothing yet'}")
