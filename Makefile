@@ -59,13 +59,12 @@ FAULT_SECONDS ?= 90
 ## Run every benchmark under bench/, the peer and the load test, then print one table of their figures
 ## (about 15 minutes). A benchmark that fails does not stop the others: the table says which figures are
 ## missing, and make fails. Every one runs with DEBUG off (bench/setup.py); the table says what it ran with.
+## Each benchmark's own options, if any: e.g. BENCH_ARGS_dashboards="--quarters 10" BENCH_ARGS_reminders="--managers 2500".
 bench: install-dev
 	@rm -f var/bench/*.json; status=0; \
-	for name in scoring submit dashboards reminders; do \
-		echo "== bench.$$name"; \
-		$(FRESH_BENCH_DB) && $(BENCH_ENV) $(PY) -m bench.$$name || status=1; \
-	done; \
-	echo "== bench.peer"; $(PY) -m bench.peer --database $(BENCH_DB)_peer || status=1; \
+	$(foreach name,scoring submit dashboards reminders,echo "== bench.$(name) $(BENCH_ARGS_$(name))"; \
+		$(FRESH_BENCH_DB) && $(BENCH_ENV) $(PY) -m bench.$(name) $(BENCH_ARGS_$(name)) || status=1;) \
+	echo "== bench.peer"; $(PY) -m bench.peer --database $(BENCH_DB)_peer $(BENCH_ARGS_peer) || status=1; \
 	echo "== bench.load"; $(PY) -m bench.load --seconds $(LOAD_SECONDS) --database $(BENCH_DB)_load || status=1; \
 	echo; $(PY) -m bench.report; exit $$status
 

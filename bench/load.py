@@ -565,7 +565,9 @@ def main() -> int:
     from emassess.assessments.models import Assessment
 
     submitted = len(read_lines(plan.submitted_log))
-    in_database = Assessment.objects.filter(status=Assessment.Status.SUBMITTED).count()
+    in_database = Assessment.objects.filter(
+        status=Assessment.Status.SUBMITTED, manager__organisation__slug="loadcorp"
+    ).count()
     samples = read_requests(plan)
     figures, note = load_figures(samples, users=plan.users, submitted=submitted)
     notes = [

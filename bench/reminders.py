@@ -51,7 +51,7 @@ def main() -> None:
     from emassess.celery import app as celery_app
     from emassess.orgs.models import Membership, Organisation, Team
     from emassess.reminders.models import Reminder
-    from emassess.reminders.services import reminder_message, reminders_dispatch
+    from emassess.reminders.services import CLAIM_BATCH, reminder_message, reminders_claim, reminders_dispatch
     from emassess.reminders.tasks import SEND_BATCH, in_batches, send_reminders
     from tests.smtp_sink import SmtpSink  # the same local SMTP server the tests use
 
@@ -104,14 +104,13 @@ def main() -> None:
             before = len(sink.messages)
             now = timezone.now()
             started = time.perf_counter()
+            ids = reminders_dispatch(now=now).claimed
             claimed = 0
-            while True:
-                report = reminders_dispatch(now=now)
-                if not report.claimed:
-                    break
-                for batch in in_batches(report.claimed):
+            while ids:
+                for batch in in_batches(ids):
                     send_reminders.delay(batch)
-                claimed += len(report.claimed)
+                claimed += len(ids)
+                ids = reminders_claim(now=now) if len(ids) == CLAIM_BATCH else []  # the dispatcher's next runs
             deadline = time.monotonic() + 1800
             while Reminder.objects.filter(status="pending").exists() and time.monotonic() < deadline:
                 time.sleep(0.05)

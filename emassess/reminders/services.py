@@ -6,8 +6,8 @@
   vanished: see LEASE) and hands their ids out to be sent.
 - Sending locks the row, skips it unless it is still pending, sends, and marks it sent in the
   same transaction. A claimed batch goes over one SMTP connection (reminders_send), each row
-  still with its own lock, check, send and mark. An SMTP error records the attempt and a back-off; after MAX_ATTEMPTS it is
-  failed, for HR to see in the outbox.
+  still with its own lock, check, send and mark. An SMTP error records the attempt and a
+  back-off; after MAX_ATTEMPTS it is failed, for HR to see in the outbox.
 
 If the database drops the worker's connection after the SMTP server accepted a message, the
 worker keeps trying to record it as sent for a minute (RECORD_SENT_PATIENCE). The one window left
@@ -160,7 +160,10 @@ def reminder_send(
     try:
         with transaction.atomic():
             reminder = (
-                Reminder.objects.select_for_update()
+                # Only the reminder's row: without `of`, PostgreSQL would lock the joined membership,
+                # user and organisation rows too, and every worker sending to one organisation would
+                # wait for the others' sends.
+                Reminder.objects.select_for_update(of=("self",))
                 .select_related("person__user", "person__organisation")
                 .filter(pk=reminder_id)
                 .first()
