@@ -16,6 +16,7 @@ from emassess.reminders.services import (
     reminder_send,
     reminders_claim,
     reminders_dispatch,
+    reminders_send,
 )
 from tests.helpers import at, review_answers
 
@@ -226,3 +227,29 @@ def test_a_database_dropped_after_the_email_went_does_not_send_it_twice(cast, sm
     assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
     assert send_claimed(report, now) == ["not pending"] * len(report.claimed)
     assert len(smtp_to_sink.messages) == len(report.claimed)
+
+
+def test_a_batch_goes_over_one_smtp_connection(cast, smtp_to_sink):
+    report = reminders_dispatch(now=at("2026-10-03"))
+    results = reminders_send(reminder_ids=report.claimed, now=at("2026-10-03"))
+    assert [result.status for result in results] == ["sent"] * len(report.claimed) == ["sent"] * 3
+    assert len(smtp_to_sink.messages) == 3
+    assert len(smtp_to_sink.handler.sessions) == 1
+
+
+def test_an_smtp_error_mid_batch_fails_that_reminder_only_and_the_rest_go_over_a_new_connection(
+    cast, smtp_to_sink
+):
+    now = at("2026-10-03")
+    report = reminders_dispatch(now=now)
+    refused = Reminder.objects.get(pk=report.claimed[1])
+    smtp_to_sink.handler.refuse = {refused.email}
+    results = reminders_send(reminder_ids=report.claimed, now=now)
+    assert [result.status for result in results] == ["sent", "retry", "sent"]
+    refused.refresh_from_db()
+    assert (refused.status, refused.attempts, refused.next_attempt_at) == ("pending", 1, now + BACKOFF[0])
+    assert "SMTPRecipientsRefused" in refused.last_error
+    assert sorted(m["To"] for m in smtp_to_sink.messages) == sorted(
+        Reminder.objects.filter(status="sent").values_list("email", flat=True)
+    )
+    assert len(smtp_to_sink.handler.sessions) == 2  # the connection was closed after the error, and reopened
