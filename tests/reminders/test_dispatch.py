@@ -237,9 +237,7 @@ def test_a_batch_goes_over_one_smtp_connection(cast, smtp_to_sink):
     assert len(smtp_to_sink.handler.sessions) == 1
 
 
-def test_an_smtp_error_mid_batch_fails_that_reminder_only_and_the_rest_go_over_a_new_connection(
-    cast, smtp_to_sink
-):
+def test_an_smtp_error_mid_batch_fails_that_reminder_only_and_the_rest_go_over_a_new_connection(cast, smtp_to_sink):
     now = at("2026-10-03")
     report = reminders_dispatch(now=now)
     refused = Reminder.objects.get(pk=report.claimed[1])
