@@ -72,26 +72,34 @@ def peer_python() -> Path:
 def survey_spec(answers: dict[str, str]) -> dict[str, Any]:
     """The peer's survey from our questionnaire file, with our answers in the peer's terms."""
     content = tomllib.loads(QUESTIONNAIRE.read_text())
-    scale = content.get("scale", {}).get("labels", [])
+    default_scale = content.get("scale", {})
     sections = []
     for section in content["sections"]:
         questions = []
         for question in section["questions"]:
             kind, answer = question["kind"], answers.get(question["id"], "")
             choices: list[str] = []
+            values: list[str] = []  # our posted value of each choice
             if question.get("options"):
                 choices = [option["label"] for option in question["options"]]
-                answer = next(o["label"] for o in question["options"] if str(o["value"]) == answer)
+                values = [str(option["value"]) for option in question["options"]]
             elif kind == "yes_no":
-                choices = [question.get("yes_label", "Yes"), question.get("no_label", "No")]
-                answer = choices[0] if answer == "yes" else choices[1]
-            elif kind == "frequency":
-                choices = list(scale)
-                answer = scale[int(answer)]
+                choices, values = [question.get("yes_label", "Yes"), question.get("no_label", "No")], ["yes", "no"]
+            elif kind == "frequency" or "scale" in question:  # a named scale, or the default one
+                scale = content.get("scales", {}).get(question["scale"], {}) if "scale" in question else default_scale
+                choices = list(scale.get("labels", []))
+                values = [str(level) for level in range(len(choices))]
+                if question.get("allow_na"):
+                    choices.append(scale.get("not_applicable", default_scale.get("not_applicable", "Does not apply")))
+                    values.append("na")
+            if choices:
+                answer = choices[values.index(answer)] if answer in values else ""
             kind_of_field = "radio" if choices else "integer" if kind in ("integer", "percent") else "text"
+            # A question we did not ask (it did not apply) is left unanswered on the peer's side too.
+            required = bool(question.get("required", kind != "text")) and answer != ""
             questions.append({
                 "id": question["id"], "text": question["text"], "type": kind_of_field, "choices": choices,
-                "required": bool(question.get("required", kind != "text")), "answer": answer,
+                "required": required, "answer": answer,
             })  # fmt: skip
         sections.append({"title": section["title"], "intro": section.get("intro", ""), "questions": questions})
     meta = content.get("meta", {})
