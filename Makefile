@@ -6,14 +6,15 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # Unset DJANGO_DEBUG means production (emassess/settings.py); these targets are development and
-# say so. (The production-style `worker` and `beat` below do not.)
-setup run test lint migrations-check bench load faults: export DJANGO_DEBUG = 1
+# say so. (The production-style `worker` and `beat` below do not, and neither do the benchmarks:
+# bench/setup.py runs every one of them with DJANGO_DEBUG=0 and a throwaway secret key.)
+setup run test lint migrations-check: export DJANGO_DEBUG = 1
 # The links in emails and the demo's printed logins point at the server `make run` starts
 # (`make run PORT=8102`); a SITE_URL set in the environment wins.
 SITE_URL ?= http://$(HOST):$(PORT)
 setup run: export SITE_URL := $(SITE_URL)
 
-.PHONY: run test bench load faults install install-dev install-js setup lint format migrations-check worker beat clean
+.PHONY: run test bench peer load faults install install-dev install-js setup lint format migrations-check worker beat clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -67,20 +68,25 @@ FRESH_BENCH_DB := $(PY) -c "from bench.load import fresh_database; fresh_databas
 LOAD_SECONDS ?= 60
 FAULT_SECONDS ?= 90
 
-## Run every benchmark under bench/ and the load test, then print one table of their figures (about 9 minutes).
-## A benchmark that fails does not stop the others: the table says which figures are missing, and make fails.
+## Run every benchmark under bench/, the peer and the load test, then print one table of their figures
+## (about 15 minutes). A benchmark that fails does not stop the others: the table says which figures are
+## missing, and make fails. Every one runs with DEBUG off (bench/setup.py); the table says what it ran with.
+## Each benchmark's own options, if any: e.g. BENCH_ARGS_dashboards="--quarters 10" BENCH_ARGS_reminders="--managers 2500".
 bench: install-dev
 	@rm -f var/bench/*.json; status=0; \
-	for name in scoring submit dashboards reminders; do \
-		echo "== bench.$$name"; \
-		$(FRESH_BENCH_DB) && $(BENCH_ENV) $(PY) -m bench.$$name || status=1; \
-	done; \
-	echo "== bench.load"; $(PY) -m bench.load --seconds $(LOAD_SECONDS) || status=1; \
+	$(foreach name,scoring submit dashboards reminders,echo "== bench.$(name) $(BENCH_ARGS_$(name))"; \
+		$(FRESH_BENCH_DB) && $(BENCH_ENV) $(PY) -m bench.$(name) $(BENCH_ARGS_$(name)) || status=1;) \
+	echo "== bench.peer"; $(PY) -m bench.peer --database $(BENCH_DB)_peer $(BENCH_ARGS_peer) || status=1; \
+	echo "== bench.load"; $(PY) -m bench.load --seconds $(LOAD_SECONDS) --database $(BENCH_DB)_load || status=1; \
 	echo; $(PY) -m bench.report; exit $$status
+
+## The peer alone: django-survey-and-report 1.5.0 (in its own venv under var/bench/) beside us, SQLite and PostgreSQL.
+peer: install-dev
+	$(PY) -m bench.peer --database $(BENCH_DB)_peer
 
 ## The load test alone: locust against gunicorn on PostgreSQL for LOAD_SECONDS (127.0.0.1 only).
 load: install-dev
-	$(PY) -m bench.load --seconds $(LOAD_SECONDS)
+	$(PY) -m bench.load --seconds $(LOAD_SECONDS) --database $(BENCH_DB)_load
 
 ## Faults under load: kill the worker, restart Redis, PostgreSQL refuses connections; checks what survived.
 faults: install-dev

@@ -58,7 +58,10 @@ from bench.load import (
 )
 from bench.report import format_table
 
-REDIS_HOST, REDIS_PORT = "127.0.0.1", "6379"
+# BENCH_REDIS_PORT: a Redis of this run's own on another port (started here, shut down at the end),
+# so that restarting it disturbs nobody else's Redis; the default is the machine's, on 6379.
+REDIS_HOST, REDIS_PORT = "127.0.0.1", os.environ.get("BENCH_REDIS_PORT", "6379")
+PRIVATE_REDIS = REDIS_PORT != "6379"
 # Not database 0: a worker someone else runs on 127.0.0.1 would take our tasks (and not find the rows).
 BROKER_URL = f"redis://{REDIS_HOST}:{REDIS_PORT}/2"
 # After the last fault, web requests may fail this long (requests that were in flight) and no longer.
@@ -93,6 +96,11 @@ def restart_redis() -> str:
         raise RuntimeError("Redis did not shut down")
     start_redis()
     return "shutdown nosave, started again, PING answered"
+
+
+def stop_private_redis() -> None:
+    subprocess.run(["redis-cli", "-h", REDIS_HOST, "-p", REDIS_PORT, "shutdown", "nosave"],
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=15)  # fmt: skip
 
 
 def ensure_redis() -> None:
@@ -203,11 +211,11 @@ class Faults:
         from django.utils import timezone
 
         from emassess.reminders.services import reminders_dispatch
-        from emassess.reminders.tasks import send_reminder
+        from emassess.reminders.tasks import in_batches, send_reminders
 
         report = reminders_dispatch(now=timezone.now() + later)
-        for reminder_id in report.claimed:
-            send_reminder.delay(reminder_id)
+        for batch in in_batches(report.claimed):  # as the periodic task does: batches over one SMTP connection
+            send_reminders.delay(batch)
         self.queued += len(report.claimed)
         return report.created, len(report.claimed)
 
@@ -331,11 +339,19 @@ def check_app(*, port: int, gunicorn: subprocess.Popen, hr_email: str, manager_e
     answers: list[str] = []
     for login_email, page in ((hr_email, "/organisation/"), (manager_email, "/manager/")):
         with requests.Session() as session:
-            login_page = session.get(f"{base}/accounts/login/", timeout=15)
+            # As bench/locustfile.py's users: through a TLS-terminating proxy, Secure cookies sent back.
+            session.headers.update({"X-Forwarded-Proto": "https", "Origin": base.replace("http://", "https://")})
+
+            def insecure(session: requests.Session = session) -> requests.Session:
+                for cookie in session.cookies:
+                    cookie.secure = False
+                return session
+
+            login_page = insecure().get(f"{base}/accounts/login/", timeout=15)
             token = session.cookies.get("csrftoken")
             data = {"username": login_email, "password": PASSWORD, "csrfmiddlewaretoken": token}
-            login = session.post(f"{base}/accounts/login/", data=data, allow_redirects=False, timeout=15)
-            logged_in = session.get(base + page, allow_redirects=False, timeout=15)
+            login = insecure().post(f"{base}/accounts/login/", data=data, allow_redirects=False, timeout=15)
+            logged_in = insecure().get(base + page, allow_redirects=False, timeout=15)
         codes = (login_page.status_code, login.status_code, logged_in.status_code)
         answers.append(f"login page {codes[0]}, log in {codes[1]}, {page} {codes[2]}")
     alive = gunicorn.poll() is None
@@ -373,7 +389,8 @@ def main() -> int:
     from tests.smtp_sink import SmtpSink  # the local SMTP server the tests use (aiosmtpd)
 
     with contextlib.ExitStack() as running:
-        running.callback(ensure_redis)  # runs last: leave Redis and PostgreSQL as they should be
+        # Runs last: leave Redis and PostgreSQL as they should be (a Redis of our own: gone).
+        running.callback(stop_private_redis if PRIVATE_REDIS else ensure_redis)
         ensure_redis()
         database_url = fresh_database(args.database)
         running.callback(set_allow_connections, args.database, True)
@@ -450,7 +467,8 @@ def main() -> int:
     print("\nchecks")
     for check in checks:
         print(f"  {'PASS' if check.passed else 'FAIL'}  {check.what}: {check.detail}")
-    print(f"faults run took {time.monotonic() - begun:.0f} s; Redis answers PING: {redis_ping()}")
+    redis = f"its own Redis on port {REDIS_PORT} shut down" if PRIVATE_REDIS else f"Redis answers PING: {redis_ping()}"
+    print(f"faults run took {time.monotonic() - begun:.0f} s; {redis}")
     return 0 if all(check.passed for check in checks) else 1
 
 

@@ -91,7 +91,7 @@ def stop_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
 
-def http_status(url: str, timeout: float = 5) -> int:
+def http_status(url: str, timeout: float = 5, headers: dict[str, str] | None = None) -> int:
     """The status of a GET (redirects not followed), or 0 when nothing answers."""
 
     class NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -99,7 +99,8 @@ def http_status(url: str, timeout: float = 5) -> int:
             return None  # report the redirect itself
 
     try:
-        with urllib.request.build_opener(NoRedirect).open(url, timeout=timeout) as response:
+        request = urllib.request.Request(url, headers=headers or {})
+        with urllib.request.build_opener(NoRedirect).open(request, timeout=timeout) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
@@ -137,12 +138,15 @@ class Plan:
         return len(self.managers) + len(self.hr) + BASELINE_USERS
 
 
-def prepare(*, name: str, managers: int, hr: int, think: float) -> Plan:
+def prepare(*, name: str, managers: int, hr: int, think: float, hr_managers: int = 0, hr_quarters: int = 8) -> Plan:
     """Django on DATABASE_URL (migrated, content loaded), one organisation seeded, the plan written.
 
-    Call with DATABASE_URL already pointing at a fresh database. Everyone gets PASSWORD; the hash is
-    computed once, as hashing it for each of 50 people would take 20 s."""
-    from bench.setup import start_django
+    With hr_managers, the HR users work in an organisation of their own of that many managers (in
+    teams of 20), with hr_quarters of results, every closed quarter released, as bench/dashboards.py
+    seeds it; otherwise in the managers' organisation. Call with DATABASE_URL already pointing at a
+    fresh database. Everyone gets PASSWORD; the hash is computed once, as hashing it for each of 50
+    people would take 20 s. ANALYZE runs after seeding."""
+    from bench.setup import analyze, start_django
 
     start_django()
     from django.contrib.auth.hashers import make_password
@@ -168,11 +172,30 @@ def prepare(*, name: str, managers: int, hr: int, think: float) -> Plan:
                    manager_role="tlm" if i % 3 == 0 else "em", manager_role_started_on=started_on)
         for i, user in enumerate(manager_users)
     )  # fmt: skip
+    hr_organisation, hr_teams = organisation, teams
+    hr_label = f"hr ({managers:,} managers)"
+    if hr_managers:
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from bench.dashboards import seed
+        from emassess.dashboards.releases import figures_release_due
+
+        begun = time.perf_counter()
+        seeded = seed(slug="hrcorp", managers=hr_managers, teams=max(1, hr_managers // 20), quarters=hr_quarters,
+                      rng=random.Random(10_000))  # fmt: skip
+        figures_release_due(now=timezone.now(), every_quarter=True)
+        hr_organisation = seeded.organisation
+        hr_teams = list(Team.objects.filter(organisation=hr_organisation).order_by("pk")[:50])
+        hr_label = f"hr ({hr_managers:,} managers, {seeded.teams:,} teams, {seeded.results:,} results)"
+        print(f"seeded the HR organisation: {hr_label[4:-1]}, released, in {time.perf_counter() - begun:.0f} s "
+              f"(today {dt.date.today()})", flush=True)  # fmt: skip
     hr_users = User.objects.bulk_create(
         User(email=f"hr{i}@load.test", full_name=f"HR {i}", password=password) for i in range(hr)
     )
     Membership.objects.bulk_create(
-        Membership(user=user, organisation=organisation, role=Membership.Role.HR) for user in hr_users
+        Membership(user=user, organisation=hr_organisation, role=Membership.Role.HR) for user in hr_users
     )
     report = User.objects.create(email="report@load.test", full_name="Report", password=password)
     Membership.objects.create(user=report, organisation=organisation, role=Membership.Role.REPORT, team=teams[0],
@@ -190,6 +213,7 @@ def prepare(*, name: str, managers: int, hr: int, think: float) -> Plan:
                                 practice=rng.randint(0, 4), best_judgement=rng.random() < 0.5)  # fmt: skip
         posted = as_posted(answers_for(version.definition, profile))
         answer_sets.append([{q["id"]: posted[q["id"]] for q in section["questions"]} for section in version.sections])
+    analyze()
     connection.close()
 
     WORK_DIR.mkdir(parents=True, exist_ok=True)
@@ -210,7 +234,8 @@ def prepare(*, name: str, managers: int, hr: int, think: float) -> Plan:
         "hr": plan.hr,
         "report": plan.report,
         "baseline_users": BASELINE_USERS,
-        "teams": [team.pk for team in teams],
+        "teams": [team.pk for team in hr_teams],
+        "hr_label": hr_label,
         "answer_sets": answer_sets,
         # A compressed human: `think` seconds on average per page, a short pause between two assessments.
         "think_seconds": [0.5 * think, 1.5 * think],
@@ -224,19 +249,30 @@ def prepare(*, name: str, managers: int, hr: int, think: float) -> Plan:
 
 
 def web_env(*, database_url: str, port: int, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = os.environ | {"DATABASE_URL": database_url, "DJANGO_DEBUG": "1", "SITE_URL": f"http://127.0.0.1:{port}"}
+    """Production settings (bench.setup.production_env: DEBUG off), as behind a TLS-terminating
+    proxy: the clients say X-Forwarded-Proto: https (bench/locustfile.py)."""
+    from bench.setup import production_env
+
+    production_env()
+    env = os.environ | {"DATABASE_URL": database_url, "SITE_URL": f"https://127.0.0.1:{port}"}
     env.pop("CELERY_BROKER_URL", None)  # the load test has no worker; faults.py passes one in `extra`
     return env | (extra or {})
 
 
-def start_gunicorn(*, env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
-    """gunicorn with 3 sync workers on 127.0.0.1:port; returns once the login page answers 200."""
+def start_gunicorn(*, env: dict[str, str], port: int, log: Path, workers: int = 3) -> subprocess.Popen:
+    """gunicorn with sync workers on 127.0.0.1:port; returns once the login page answers 200.
+    bench/gunicorn_hooks.py logs each request's time in the worker (wall, CPU, garbage collection)."""
+    env = env | {"EMASSESS_BENCH_SERVER_LOG": str(log.with_suffix(".requests"))}
+    for old in log.parent.glob(log.with_suffix(".requests").name + ".*"):
+        old.unlink()
     process = spawn(
-        [sys.executable, "-m", "gunicorn", "emassess.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
-         "--timeout", "30", "--graceful-timeout", "5"],
+        [sys.executable, "-m", "gunicorn", "emassess.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--timeout", "30", "--graceful-timeout", "5", "--config", "python:bench.gunicorn_hooks"],
         env=env, log=log,
     )  # fmt: skip
-    if not wait_until(lambda: http_status(f"http://127.0.0.1:{port}/accounts/login/") == 200, timeout=60):
+    secure = {"X-Forwarded-Proto": "https"}
+    if not wait_until(lambda: http_status(f"http://127.0.0.1:{port}/accounts/login/", headers=secure) == 200,
+                      timeout=60):  # fmt: skip
         stop_process(process)
         raise RuntimeError(f"gunicorn did not answer on 127.0.0.1:{port} within 60 s; see {log}")
     return process
@@ -327,19 +363,26 @@ def load_figures(
         return len(rows), len(rows) / max(seconds, 1e-9), p50, p99, sum(1 for sample in rows if sample.error)
 
     base_p50 = row(BASELINE)[2] if groups[BASELINE] else None
+    # The login rows cover the whole run, so their baseline does too: the trivial page over the whole run.
+    whole = [sample.ms / 1000 for sample in samples if sample.name == BASELINE and not sample.error]
+    whole_p50 = percentile_ms(whole, 0.5) if whole else None
     figures = []
     for name in [*sorted(name for name in groups if name != "all pages"), "all pages"]:
         count, rate, p50, p99, errors = row(name)
-        compared = name not in (BASELINE, "all pages") and base_p50 and p50 is not None
+        login = name.startswith("login: ")
+        against = whole_p50 if login else base_p50
+        compared = name not in (BASELINE, "all pages") and against and p50 is not None
+        window = "over the whole run" if login else "same window"
         figures.append(
             Figure(
                 f"{label}: {name}",
                 f"{count:,} requests, {rate:.1f}/s",
-                f"trivial page p50 {base_p50:.0f} ms, same load" if compared else "",
-                (p50 / base_p50) if compared else None,
+                f"trivial page p50 {against:.0f} ms, {window}" if compared else "",
+                (p50 / against) if compared else None,
                 p50,
                 p99,
                 errors,
+                sum(1 for sample in groups[name] if not sample.error),
             )
         )
     per_minute = 60 * submitted / (last - first)
@@ -352,6 +395,132 @@ def load_figures(
             f"{ready - first:.0f} s, the login burst, set apart); login rows over the whole {last - first:.0f} s"
         )
     return figures, note
+
+
+class CpuWatch:
+    """CPU time of the load generator, of gunicorn (master and workers) and of the whole machine,
+    sampled once a second from /proc while the load runs (Linux only; silent elsewhere)."""
+
+    def __init__(self, *, locust: int, gunicorn: int):
+        import threading
+
+        self.roots = {"locust": locust, "gunicorn": gunicorn}
+        self.ticks: dict[str, dict[int, int]] = {"locust": {}, "gunicorn": {}}
+        self.machine: list[tuple[int, int]] = []  # (busy, total) jiffies
+        self.begun = time.monotonic()
+        self.ended = self.begun
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    @staticmethod
+    def _stat(pid: int) -> tuple[int, int] | None:  # (parent pid, utime + stime)
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            return None
+        return int(fields[1]), int(fields[11]) + int(fields[12])
+
+    def sample(self) -> None:
+        processes = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit() and (stat := self._stat(int(entry.name))):
+                processes[int(entry.name)] = stat
+        for name, root in self.roots.items():
+            for pid, (parent, ticks) in processes.items():
+                if pid == root or parent == root:
+                    self.ticks[name][pid] = max(ticks, self.ticks[name].get(pid, 0))
+        with contextlib.suppress(OSError):
+            values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+            idle = values[3] + (values[4] if len(values) > 4 else 0)
+            self.machine.append((sum(values) - idle, sum(values)))
+        self.ended = time.monotonic()
+
+    def run(self) -> None:
+        with contextlib.suppress(Exception):
+            self.sample()
+            while not self.stopping.wait(1.0):
+                self.sample()
+
+    def stop(self) -> dict[str, float]:
+        """Shares over the run: of one core for locust and gunicorn, of all cores for the machine."""
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        seconds = max(self.ended - self.begun, 1e-9)
+        hertz = os.sysconf("SC_CLK_TCK")
+        shares = {name: sum(ticks.values()) / hertz / seconds for name, ticks in self.ticks.items()}
+        if len(self.machine) >= 2:
+            (busy0, total0), (busy1, total1) = self.machine[0], self.machine[-1]
+            shares["machine"] = (busy1 - busy0) / max(total1 - total0, 1)
+        return shares
+
+
+@dataclass(frozen=True)
+class ServerSample:
+    """One request as a gunicorn worker saw it (bench/gunicorn_hooks.py)."""
+
+    started: float
+    request: str
+    wall_ms: float
+    cpu_ms: float
+    gc_ms: float
+
+
+def read_server_requests(log: Path) -> list[ServerSample]:
+    samples = []
+    for path in sorted(log.parent.glob(log.with_suffix(".requests").name + ".*")):
+        for line in read_lines(path):
+            started, request, wall, cpu, collected = line.split("\t")
+            samples.append(ServerSample(float(started), request, float(wall), float(cpu), float(collected)))
+    return samples
+
+
+def tail_notes(
+    samples: list[Sample], server: list[ServerSample], cpu: dict[str, float], *, users: int, workers: int,
+    load: tuple[float, float],
+) -> list[str]:  # fmt: skip
+    """Where the slowest pages' time went: queueing for a worker against time in one, and in the
+    worker, CPU against waiting and garbage collection; what the load generator and the machine used."""
+    since = logged_in_at(samples, users) or min(sample.started for sample in samples)
+    pages = [s.ms for s in samples if not s.error and not s.name.startswith("login: ") and s.started >= since]
+    served = [s for s in server if s.started >= since and "/accounts/login/" not in s.request]
+    if not pages or not served:
+        return ["tail: not enough requests to say"]
+
+    def pct(values: list[float], fraction: float) -> float:
+        return percentile_ms([v / 1000 for v in values], fraction)
+
+    p50, p99 = pct(pages, 0.5), pct(pages, 0.99)
+    wall50, wall99 = pct([s.wall_ms for s in served], 0.5), pct([s.wall_ms for s in served], 0.99)
+    slowest = sorted(served, key=lambda s: s.wall_ms)[-max(1, len(served) // 100) :]
+    mean = lambda values: sum(values) / len(values)  # noqa: E731
+    slow_wall, slow_cpu = mean([s.wall_ms for s in slowest]), mean([s.cpu_ms for s in slowest])
+    slow_gc = mean([s.gc_ms for s in slowest])
+    all_gc = sum(s.gc_ms for s in served) / max(1.0, sum(s.wall_ms for s in served))
+    queue99 = max(0.0, p99 - wall99)
+    parts = {
+        "queueing for one of the workers or in the load generator (client p99 less worker p99)": queue99,
+        "waiting inside a worker, not on its CPU (a core the machine's other processes held, or the database)":
+            max(0.0, slow_wall - slow_cpu - slow_gc),
+        "the worker's own CPU": max(0.0, slow_cpu - slow_gc),
+        "garbage collection": slow_gc,
+    }  # fmt: skip
+    biggest = max(parts, key=parts.__getitem__)
+    return [
+        f"tail: all pages p50 {p50:.0f} ms, p99 {p99:.0f} ms: p99 is {p99 / p50:.1f}x p50 "
+        f"(goal at most 3x: {'met' if p99 <= 3 * p50 else 'NOT met'})",
+        f"tail: inside the {workers} gunicorn workers (from the worker taking the request to its last byte) "
+        f"p50 {wall50:.0f} ms, p99 {wall99:.0f} ms; so about {queue99:.0f} ms of the clients' p99 is queueing "
+        f"for a free worker (or delay in the load generator), outside the app",
+        f"tail: the slowest 1% in the workers ({len(slowest)} requests): {slow_wall:.0f} ms on average, of which "
+        f"the worker's CPU {slow_cpu:.0f} ms and garbage collection {slow_gc:.1f} ms (GC is {100 * all_gc:.1f}% "
+        f"of all worker time); the rest, {max(0.0, slow_wall - slow_cpu):.0f} ms, waiting",
+        f"tail: CPU over the load: the load generator (locust) {100 * cpu.get('locust', 0):.0f}% of a core, "
+        f"gunicorn {100 * cpu.get('gunicorn', 0):.0f}% of a core, the machine {100 * cpu.get('machine', 0):.0f}% "
+        f"of its {os.cpu_count()} cores busy (other sessions' processes included); load average (1 min) "
+        f"{load[0]:.1f} before, {load[1]:.1f} after",
+        f"tail: the largest part of p99: {biggest}",
+    ]
 
 
 def read_lines(path: Path) -> list[str]:
@@ -367,36 +536,52 @@ def main() -> int:
     # 3 gunicorn workers on 2 cores serve, and every page mostly waits in the queue.
     parser.add_argument("--think", type=float, default=2.0, help="mean seconds a manager spends on a page")
     parser.add_argument("--database", default="emassess_load", help="dropped and created again")
+    parser.add_argument("--hr-managers", type=int, default=10_000,
+                        help="size of the HR users' organisation (0: the managers' own)")  # fmt: skip
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
     args = parser.parse_args()
     stop_on_sigterm()
     begun = time.monotonic()
 
     database_url = fresh_database(args.database)
     os.environ["DATABASE_URL"] = database_url
-    plan = prepare(name="load", managers=args.managers, hr=args.hr, think=args.think)
+    plan = prepare(name="load", managers=args.managers, hr=args.hr, think=args.think, hr_managers=args.hr_managers)
     port = free_port()
+    gunicorn_log = WORK_DIR / "load-gunicorn.log"
+    load_before = os.getloadavg()[0]
     with contextlib.ExitStack() as running:
-        gunicorn = start_gunicorn(env=web_env(database_url=database_url, port=port), port=port,
-                                  log=WORK_DIR / "load-gunicorn.log")  # fmt: skip
+        gunicorn = start_gunicorn(env=web_env(database_url=database_url, port=port), port=port, log=gunicorn_log,
+                                  workers=args.workers)  # fmt: skip
         running.callback(stop_process, gunicorn)
-        print(f"gunicorn on 127.0.0.1:{port}, {args.database}; locust: {args.managers} managers, {args.hr} HR, "
-              f"{BASELINE_USERS} baseline users for {args.seconds} s")  # fmt: skip
+        print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}, {args.database}; locust: {args.managers} "
+              f"managers, {args.hr} HR, {BASELINE_USERS} baseline users for {args.seconds} s")  # fmt: skip
         locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log")
         running.callback(stop_process, locust)
+        watch = CpuWatch(locust=locust.pid, gunicorn=gunicorn.pid)
         wait_locust(locust, seconds=args.seconds)
+        cpu = watch.stop()
+    load_after = os.getloadavg()[0]
 
     from emassess.assessments.models import Assessment
 
     submitted = len(read_lines(plan.submitted_log))
-    in_database = Assessment.objects.filter(status=Assessment.Status.SUBMITTED).count()
+    in_database = Assessment.objects.filter(
+        status=Assessment.Status.SUBMITTED, manager__organisation__slug="loadcorp"
+    ).count()
     samples = read_requests(plan)
     figures, note = load_figures(samples, users=plan.users, submitted=submitted)
+    notes = [
+        f"gunicorn {args.workers} sync workers, locust on the same machine: {args.managers} managers, {args.hr} HR, "
+        f"{BASELINE_USERS} baseline users, {args.seconds} s; {note}",
+        *tail_notes(samples, read_server_requests(gunicorn_log), cpu, users=plan.users, workers=args.workers,
+                    load=(load_before, load_after)),
+    ]  # fmt: skip
     print(format_table(figures))
-    print(note)
+    print("\n".join(notes))
     print(f"submitted: {submitted} seen by the clients, {in_database} in the database")
     for sample in [sample for sample in samples if sample.error][:5]:
         print(f"failed: {sample.name}: {sample.error}")
-    write_figures("load", figures)
+    write_figures("load", figures, notes=notes)
     print(f"load test took {time.monotonic() - begun:.0f} s in all")
     return 0
 

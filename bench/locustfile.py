@@ -3,7 +3,8 @@ and start `locust -f bench/locustfile.py --headless` with EMASSESS_LOAD_PLAN poi
 
 - Manager: logs in, starts (or continues) a self-assessment, walks the seven steps posting valid
   answers, submits, reads the result; again and again, with a short think time between pages.
-- HR: logs in, opens the organisation overview, a team page and the CSV export.
+- HR: logs in, opens the organisation overview, a team page and the CSV export (of an organisation
+  of its own whose size the request names say, when bench/load.py seeded one).
 - Baseline: a report user on the trivial logged-in page (/report/), the figure everything is compared with.
 
 Request names start with the role ("manager: ", "hr: ", "baseline: ", and "login: " for everyone's
@@ -48,10 +49,28 @@ def _log_request(name: str, response_time: float, exception: Exception | None, *
     _request_log.write(f"{started:.3f}\t{name}\t{response_time:.1f}\t{error}\n")
 
 
+HR_LABEL = PLAN.get("hr_label", "hr")  # says the size of the HR users' organisation
+
+
 class LoggedInUser(HttpUser):
     abstract = True
     email = ""
     logged_in = False
+
+    def on_start(self) -> None:
+        """The app runs with production settings (HTTPS only, Secure cookies). The users come as
+        through a TLS-terminating proxy on 127.0.0.1: they say X-Forwarded-Proto: https and the origin
+        a browser on https:// would send (Django's CSRF check compares it), and send their cookies
+        back over plain HTTP, which requests would not do for a Secure cookie."""
+        self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": self.host.replace("http://", "https://")})
+        send = self.client.request
+
+        def request(*args: Any, **kwargs: Any) -> Any:
+            for cookie in self.client.cookies:
+                cookie.secure = False
+            return send(*args, **kwargs)
+
+        self.client.request = request  # type: ignore[method-assign]
 
     def csrf(self) -> str:
         # The CSRF cookie is HttpOnly (no script reads it), but it is in the client's cookie jar,
@@ -90,6 +109,7 @@ class Manager(LoggedInUser):
     wait_time = between(*PLAN["manager_wait_seconds"])
 
     def on_start(self) -> None:
+        super().on_start()
         self.email = next(_manager_logins)
         self.answer_set: list[dict[str, str]] = random.choice(PLAN["answer_sets"])  # one dict per step
 
@@ -153,22 +173,23 @@ class HR(LoggedInUser):
     wait_time = between(*PLAN["hr_wait_seconds"])
 
     def on_start(self) -> None:
+        super().on_start()
         self.email = next(_hr_logins)
 
     @task(3)
     def overview(self) -> None:
         if self.logged_in or self.log_in():
-            self.get_page("/organisation/", "hr: organisation overview")
+            self.get_page("/organisation/", f"{HR_LABEL}: organisation overview")
 
     @task(2)
     def team(self) -> None:
         if self.logged_in or self.log_in():
-            self.get_page(f"/organisation/teams/{random.choice(PLAN['teams'])}/", "hr: team page")
+            self.get_page(f"/organisation/teams/{random.choice(PLAN['teams'])}/", f"{HR_LABEL}: team page")
 
     @task(1)
     def export(self) -> None:
         if self.logged_in or self.log_in():
-            self.get_page("/organisation/export.csv", "hr: CSV export of the overview")
+            self.get_page("/organisation/export.csv", f"{HR_LABEL}: CSV export of the overview")
 
 
 class Baseline(LoggedInUser):
@@ -176,6 +197,7 @@ class Baseline(LoggedInUser):
     wait_time = between(*PLAN["manager_wait_seconds"])
 
     def on_start(self) -> None:
+        super().on_start()
         self.email = PLAN["report"]  # the baseline users share one report login
 
     @task

@@ -3,7 +3,7 @@
     python -m bench.report
 
 Takes well under a second: it only reads var/bench/<name>.json (written by bench.scoring,
-bench.submit, bench.dashboards, bench.reminders and bench.load) and says which are missing.
+bench.submit, bench.dashboards, bench.reminders, bench.peer and bench.load) and says which are missing.
 The benchmarks themselves call `write_figures` at their end; `make bench` runs them all, then this.
 """
 
@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 OUT_DIR = ROOT / "var" / "bench"
 # In the order `make bench` runs them; any other JSON file found there is shown after these.
-EXPECTED = ("scoring", "submit", "dashboards", "reminders", "load")
+EXPECTED = ("scoring", "submit", "dashboards", "reminders", "peer", "load")
 COLUMNS = ("figure", "value", "baseline", "ratio", "p50 ms", "p99 ms", "errors")
 
 
@@ -34,6 +34,11 @@ class Figure:
     p50_ms: float | None = None
     p99_ms: float | None = None
     errors: int | None = None
+    samples: int | None = None  # timings behind p50/p99; under MIN_P99_SAMPLES the p99 column says "max"
+
+
+# A 99th percentile of fewer samples than this is just the slowest one: the table calls it max.
+MIN_P99_SAMPLES = 30
 
 
 def percentile_ms(samples: list[float], fraction: float) -> float:
@@ -43,13 +48,25 @@ def percentile_ms(samples: list[float], fraction: float) -> float:
     return 1000 * ordered[rank - 1]
 
 
-def write_figures(name: str, figures: list[Figure]) -> Path:
-    """Leave a benchmark's figures in var/bench/<name>.json for `python -m bench.report`."""
+def write_figures(
+    name: str, figures: list[Figure], *, notes: list[str] | None = None, settings: dict | None = None
+) -> Path:
+    """Leave a benchmark's figures in var/bench/<name>.json for `python -m bench.report`, with the
+    settings it ran with (bench.setup.run_settings: DEBUG, database, connections, the machine's load)
+    and any notes worth printing under the table. A benchmark whose Django runs in child processes
+    passes their `settings` instead."""
+    if settings is None:
+        from bench.setup import run_settings  # needs Django set up, as every in-process benchmark has by now
+
+        settings = run_settings()
+
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUT_DIR / f"{name}.json"
     payload = {
         "benchmark": name,
         "written_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
+        "settings": settings,
+        "notes": notes or [],
         "figures": [asdict(figure) for figure in figures],
     }
     path.write_text(json.dumps(payload, indent=2) + "\n")
@@ -66,6 +83,32 @@ def _number(value: float | None, digits: int) -> str:
     return "" if value is None else f"{value:,.{digits}f}"
 
 
+def _p99(figure: Figure) -> str:
+    if figure.p99_ms is None:
+        return ""
+    if figure.samples is not None and figure.samples < MIN_P99_SAMPLES:
+        return f"max {figure.p99_ms:,.1f}"
+    return _number(figure.p99_ms, 1)
+
+
+def describe_settings(values: dict) -> str:
+    """One line: DEBUG off, PostgreSQL emassess_bench_14, CONN_MAX_AGE 600, ..., load 2.1 -> 3.4."""
+    if not values:
+        return "settings not recorded"
+    shown = [
+        f"DEBUG {'on' if values.get('DEBUG') else 'off'}",
+        str(values.get("database", "")),
+        f"CONN_MAX_AGE {values.get('CONN_MAX_AGE')}",
+        f"static {values.get('static files')}",
+        f"celery {values.get('celery')}",
+        f"Python {values.get('python')}",
+        f"{values.get('cores')} cores",
+        f"load average {values.get('load average (1 min) before')} before, "
+        f"{values.get('load average (1 min) after')} after",
+    ]
+    return ", ".join(shown)
+
+
 def format_table(figures: list[Figure]) -> str:
     """The figures as one plain-text table, numbers right-aligned."""
     rows = [
@@ -75,7 +118,7 @@ def format_table(figures: list[Figure]) -> str:
             f.baseline,
             _number(f.ratio, 2),
             _number(f.p50_ms, 1),
-            _number(f.p99_ms, 1),
+            _p99(f),
             "" if f.errors is None else str(f.errors),
         )
         for f in figures
@@ -99,16 +142,25 @@ def main() -> int:
     names = [name for name in EXPECTED if name in found] + [name for name in found if name not in EXPECTED]
     figures: list[Figure] = []
     written: list[str] = []
+    settings: list[str] = []
     for name in names:
         try:
             figures += read_figures(found[name])
         except (ValueError, KeyError, TypeError) as error:  # a half-written or foreign file: say so, go on
             print(f"{found[name]}: unreadable ({error})", file=sys.stderr)
             continue
-        when = json.loads(found[name].read_text()).get("written_at", "?")
-        written.append(f"{name} ({when})")
+        payload = json.loads(found[name].read_text())
+        written.append(f"{name} ({payload.get('written_at', '?')})")
+        settings.append(f"  {name}: {describe_settings(payload.get('settings') or {})}")
+        settings += [f"    {note}" for note in payload.get("notes") or []]
     if figures:
         print(format_table(figures))
+    print(
+        f"p99 of fewer than {MIN_P99_SAMPLES} samples is shown as max; ratios are p50 against the baseline named, "
+        "both taken interleaved in the same run"
+    )
+    print("settings and notes:")
+    print("\n".join(settings))
     print(f"figures from: {', '.join(written) or 'nothing yet'}")
     missing = [name for name in EXPECTED if name not in found]
     if missing:

@@ -64,6 +64,7 @@ def main() -> None:
         p50_ms=percentile_ms(each, 0.5),
         p99_ms=percentile_ms(each, 0.99),
         errors=0,
+        samples=len(each),
     )
     write_figures("scoring", [figure])
 

@@ -108,7 +108,14 @@ DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
+# Production keeps each process's database connection for up to ten minutes instead of opening one
+# per request (3.5 ms each on a local PostgreSQL); the health check replaces one the database
+# dropped before it is used. gunicorn's sync workers and Celery's prefork children serve one
+# request or task at a time, so one kept connection per process is what a pool would hold; Celery
+# closes the inherited ones after forking. Development opens one per request, so nothing lingers
+# between test databases.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0 if DEBUG else 600)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiles a query it expects to be costly before running it: on the
     # dashboards' counts over tens of thousands of managers that took longer (over 100 ms) than

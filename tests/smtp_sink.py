@@ -28,10 +28,25 @@ class SinkHandler:
     lock: threading.Lock = field(default_factory=threading.Lock)
     # Set to hold every DATA command this many seconds before accepting it (a slow server).
     stall_seconds: float = 0.0
+    # ...but only once this many messages have been accepted (0: from the first).
+    stall_after: int = 0
     stalled: threading.Event = field(default_factory=threading.Event)
+    # Recipients refused with 550 (a mailbox that does not exist), and the SMTP sessions messages came in.
+    refuse: set[str] = field(default_factory=set)
+    sessions: set[int] = field(default_factory=set)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        if self.stall_seconds:
+        with self.lock:
+            self.sessions.add(id(session))
+        with self.lock:
+            accepted = len(self.messages)
+        if self.stall_seconds and accepted >= self.stall_after:
             self.stalled.set()
             import asyncio
 

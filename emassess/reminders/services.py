@@ -5,8 +5,9 @@
 - It then claims the rows whose time has come (new ones, retries, and ones whose worker
   vanished: see LEASE) and hands their ids out to be sent.
 - Sending locks the row, skips it unless it is still pending, sends, and marks it sent in the
-  same transaction. An SMTP error records the attempt and a back-off; after MAX_ATTEMPTS it is
-  failed, for HR to see in the outbox.
+  same transaction. A claimed batch goes over one SMTP connection (reminders_send), each row
+  still with its own lock, check, send and mark. An SMTP error records the attempt and a
+  back-off; after MAX_ATTEMPTS it is failed, for HR to see in the outbox.
 
 If the database drops the worker's connection after the SMTP server accepted a message, the
 worker keeps trying to record it as sent for a minute (RECORD_SENT_PATIENCE). The one window left
@@ -26,6 +27,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core import signing
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -124,14 +128,47 @@ class SendResult:
     detail: str = ""
 
 
-def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> SendResult:
-    """Send one reminder if it is still pending and still needed; safe to call any number of times."""
+def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> list[SendResult]:
+    """Send a claimed batch over one SMTP connection: each reminder is still locked, checked, sent
+    and marked in a transaction of its own (reminder_send), so a worker that dies mid-batch leaves
+    those already sent recorded as sent and the rest pending, to be claimed again after their lease.
+    After an SMTP error the connection is closed, and the next reminder opens a new one."""
+    mail = get_connection()
+    # Only an SMTP connection is worth keeping open; the other backends (files, memory, console)
+    # open and close themselves around each message, as without a batch.
+    keep = isinstance(mail, SmtpBackend)
+    results = []
+    try:
+        for reminder_id in reminder_ids:
+            if keep:
+                try:
+                    mail.open()  # a no-op while it is open
+                except (smtplib.SMTPException, OSError):
+                    mail.close()  # reminder_send opens it again, fails, and records the attempt
+            result = reminder_send(reminder_id=reminder_id, now=now, mail=mail)
+            if result.status in ("retry", "failed"):
+                mail.close()  # in an unknown state after an error: a fresh one for the next
+            results.append(result)
+    finally:
+        mail.close()
+    return results
+
+
+def reminder_send(
+    *, reminder_id: int, now: datetime.datetime | None = None, mail: BaseEmailBackend | None = None
+) -> SendResult:
+    """Send one reminder if it is still pending and still needed; safe to call any number of times.
+    `mail` is an email connection to send it over (reminders_send keeps one for a batch); by
+    default the message opens and closes its own."""
     now = now or timezone.now()
     delivered = False
     try:
         with transaction.atomic():
             reminder = (
-                Reminder.objects.select_for_update()
+                # Only the reminder's row: without `of`, PostgreSQL would lock the joined membership,
+                # user and organisation rows too, and every worker sending to one organisation would
+                # wait for the others' sends.
+                Reminder.objects.select_for_update(of=("self",))
                 .select_related("person__user", "person__organisation")
                 .filter(pk=reminder_id)
                 .first()
@@ -146,7 +183,10 @@ def reminder_send(*, reminder_id: int, now: datetime.datetime | None = None) -> 
                 return SendResult("skipped", reason)
             reminder.attempts += 1
             try:
-                reminder_message(reminder=reminder).send()
+                message = reminder_message(reminder=reminder)
+                if mail is not None:
+                    message.connection = mail
+                message.send()
             except (smtplib.SMTPException, OSError) as error:
                 reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
                 if reminder.attempts >= MAX_ATTEMPTS:

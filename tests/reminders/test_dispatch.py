@@ -16,6 +16,7 @@ from emassess.reminders.services import (
     reminder_send,
     reminders_claim,
     reminders_dispatch,
+    reminders_send,
 )
 from tests.helpers import at, review_answers
 from tests.reminders.conftest import send_invitations
@@ -211,15 +212,16 @@ def test_a_review_done_between_recording_and_sending_is_skipped(cast):
     assert (reminder.status, reminder.last_error) == ("skipped", "Review already done.")
 
 
-def test_the_periodic_task_queues_each_claimed_reminder_after_commit(
-    cast, django_capture_on_commit_callbacks, time_machine
+def test_the_periodic_task_queues_the_claimed_reminders_in_batches_after_commit(
+    cast, django_capture_on_commit_callbacks, time_machine, monkeypatch
 ):
-    from emassess.reminders.tasks import dispatch_due_reminders
+    from emassess.reminders import tasks
 
+    monkeypatch.setattr(tasks, "SEND_BATCH", 2)
     time_machine.move_to(at("2026-10-03"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        assert dispatch_due_reminders() == 3
-    assert len(callbacks) == 3  # queued only once the claim is committed
+        assert tasks.dispatch_due_reminders() == 3
+    assert len(callbacks) == 2  # batches of 2 and 1, queued only once the claim is committed
     assert sorted(m.to[0] for m in mail.outbox) == ["alice@acme.test", "carol@acme.test", "gus@globex.test"]
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
 
@@ -244,3 +246,27 @@ def test_a_database_dropped_after_the_email_went_does_not_send_it_twice(cast, sm
     assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
     assert send_claimed(report, now) == ["not pending"] * len(report.claimed)
     assert len(smtp_to_sink.messages) == len(report.claimed)
+
+
+def test_a_batch_goes_over_one_smtp_connection(cast, smtp_to_sink):
+    report = reminders_dispatch(now=at("2026-10-03"))
+    results = reminders_send(reminder_ids=report.claimed, now=at("2026-10-03"))
+    assert [result.status for result in results] == ["sent"] * len(report.claimed) == ["sent"] * 3
+    assert len(smtp_to_sink.messages) == 3
+    assert len(smtp_to_sink.handler.sessions) == 1
+
+
+def test_an_smtp_error_mid_batch_fails_that_reminder_only_and_the_rest_go_over_a_new_connection(cast, smtp_to_sink):
+    now = at("2026-10-03")
+    report = reminders_dispatch(now=now)
+    refused = Reminder.objects.get(pk=report.claimed[1])
+    smtp_to_sink.handler.refuse = {refused.email}
+    results = reminders_send(reminder_ids=report.claimed, now=now)
+    assert [result.status for result in results] == ["sent", "retry", "sent"]
+    refused.refresh_from_db()
+    assert (refused.status, refused.attempts, refused.next_attempt_at) == ("pending", 1, now + BACKOFF[0])
+    assert "SMTPRecipientsRefused" in refused.last_error
+    assert sorted(m["To"] for m in smtp_to_sink.messages) == sorted(
+        Reminder.objects.filter(status="sent").values_list("email", flat=True)
+    )
+    assert len(smtp_to_sink.handler.sessions) == 2  # the connection was closed after the error, and reopened

@@ -14,7 +14,7 @@ from django.utils import timezone
 from emassess.celery import app as celery_app
 from emassess.reminders.models import Reminder
 from emassess.reminders.services import BACKOFF, LEASE, reminders_dispatch
-from emassess.reminders.tasks import send_reminder
+from emassess.reminders.tasks import in_batches, send_reminder, send_reminders
 from tests import factories
 from tests.smtp_sink import SmtpSink
 from tests.workers import Worker, needs_broker
@@ -44,6 +44,14 @@ def dispatch_and_queue(now: datetime.datetime) -> int:
     report = reminders_dispatch(now=now)
     for reminder_id in report.claimed:
         send_reminder.delay(reminder_id)
+    return len(report.claimed)
+
+
+def dispatch_and_queue_batches(now: datetime.datetime) -> int:
+    """The same, sending in batches over one SMTP connection each, as the periodic task does."""
+    report = reminders_dispatch(now=now)
+    for batch in in_batches(report.claimed):
+        send_reminders.delay(batch)
     return len(report.claimed)
 
 
@@ -143,3 +151,35 @@ def test_smtp_down_for_a_while_every_email_still_arrives_once(managers, sink, th
         assert set(Reminder.objects.values_list("attempts", flat=True)) == {2}
     finally:
         worker.stop()
+
+
+def test_a_worker_killed_mid_batch_loses_nothing_and_sends_nothing_twice(managers, sink, through_the_broker):
+    """One batch, one SMTP connection: the sixth message hangs in SMTP and the worker is killed.
+    The five before it were each committed as sent on their own; the rest stay pending until their
+    lease runs out, and the next dispatcher run sends them, each once."""
+    delivered = 5
+    sink.handler.stall_after, sink.handler.stall_seconds = delivered, 5
+    first = Worker(extra_env={"EMAIL_URL": sink.url})
+    second = None
+    try:
+        now = timezone.now()
+        total = dispatch_and_queue_batches(now)
+        assert total <= 100  # one batch
+        assert sink.handler.stalled.wait(60), "the worker never reached the sixth message"
+        first.kill()
+        sink.handler.stall_seconds = 0
+        assert len(sink.messages) == delivered  # the interrupted message was never accepted
+        assert Reminder.objects.filter(status="sent").count() == delivered
+        left = Reminder.objects.filter(status="pending")
+        assert left.count() == total - delivered
+        assert set(left.values_list("attempts", flat=True)) == {0}
+
+        second = Worker(extra_env={"EMAIL_URL": sink.url})
+        assert dispatch_and_queue_batches(now) == 0  # still leased: nothing handed out twice
+        assert dispatch_and_queue_batches(now + LEASE) == total - delivered
+        wait_until_all_sent()
+        assert_each_arrived_once(sink)
+    finally:
+        first.stop()
+        if second is not None:
+            second.stop()
