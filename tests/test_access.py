@@ -99,6 +99,7 @@ EXPECTED = {
     "shared_result": ACME_HR_ONLY,
     "assessment_share": MANAGERS_ONLY_OWN | {"manager": 302},
     "assessment_reopen": MANAGERS_ONLY_OWN | {"manager": 302},
+    "assessment_plan": MANAGERS_ONLY_OWN | {"manager": 302},
     "reminder_outbox": {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 200, "other_org_hr": 200, "org_admin": 200, "superuser": 403,
@@ -151,8 +152,10 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
         return "post", reverse("follow_up_remind", args=[kind]), {"person": cast.alice.pk}
     if page.startswith("follow_up"):
         return "get", reverse("follow_up", args=[page.split("(")[1].rstrip(")")]), {}
-    if page in ("shared_result", "assessment_share", "assessment_reopen"):
+    if page in ("shared_result", "assessment_share", "assessment_reopen", "assessment_plan"):
         result = _submitted(cast, version)
+        if page == "assessment_plan":
+            return "post", reverse(page, args=[result.public_id]), {"practices": []}
         if page == "assessment_share":
             return "post", reverse(page, args=[result.public_id]), {"shared": "1"}
         if page == "assessment_reopen":

@@ -10,6 +10,7 @@ from crispy_forms.layout import Field, Layout
 from django import forms
 
 from emassess.assessments.engine import NOT_APPLICABLE, Definition, applies, labels_of, not_applicable_label
+from emassess.assessments.plans import PLAN_LIMIT
 
 MAX_TEXT = 2000  # a draft keeps at most this much of any one typed answer
 
@@ -102,3 +103,26 @@ def raw_answers(data, section: dict[str, Any]) -> dict[str, str]:
         for question in section["questions"]
         if question["id"] in data
     }
+
+
+class PlanForm(forms.Form):
+    """Up to PLAN_LIMIT of the practices a result advises, to work on until the next assessment."""
+
+    def __init__(self, *args, advised: list[dict[str, Any]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["practices"] = forms.MultipleChoiceField(
+            choices=[(advice["slug"], advice["name"]) for advice in advised],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label="Pick up to three to work on until your next assessment",
+        )
+
+    def clean_practices(self) -> list[str]:
+        chosen = list(dict.fromkeys(self.cleaned_data["practices"]))  # a name posted twice counts once
+        if len(chosen) > PLAN_LIMIT:
+            raise forms.ValidationError(
+                "Pick at most %(limit)s practices: a plan of three or fewer is one you can keep.",
+                code="too_many",
+                params={"limit": PLAN_LIMIT},
+            )
+        return chosen

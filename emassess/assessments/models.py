@@ -109,6 +109,11 @@ class Assessment(models.Model):
     reopened_at = models.DateTimeField(null=True, blank=True)
     reopened_answers = models.JSONField(null=True, blank=True)
     resubmitted_at = models.DateTimeField(null=True, blank=True, help_text="When changed answers last re-scored it.")
+    # The manager's plan from this result: up to three of the practices it advises, as
+    # [{"slug", "name"}] (emassess/assessments/plans.py). A draft copies the previous result's plan
+    # into plan_from when it starts, so what it asks about stays fixed.
+    plan = models.JSONField(default=list, blank=True)
+    plan_from = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-submitted_at", "-started_at"]

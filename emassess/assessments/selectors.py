@@ -13,6 +13,7 @@ from django.http import Http404
 
 from emassess.assessments import engine
 from emassess.assessments.models import Assessment
+from emassess.assessments.plans import plan_review
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, quarter_labels
 from emassess.orgs.models import Membership, Organisation
 
@@ -160,6 +161,7 @@ class ResultPage:
     previous: Assessment | None
     comparison: engine.Comparison | None
     bands: dict[str, Any]  # the version's bands and the note on how they were set
+    plan_review: list[tuple[str, str]]  # how the plan taken into this assessment went
     versions_differ: bool  # this result and the previous one answered different versions
 
 
@@ -206,5 +208,6 @@ def result_page(*, assessment: Assessment, shared_only: bool = False) -> ResultP
         previous=previous,
         comparison=comparison,
         bands=assessment.version.definition["bands"],
+        plan_review=plan_review(assessment),
         versions_differ=previous is not None and previous.version_id != assessment.version_id,
     )

@@ -14,6 +14,7 @@ from emassess.accounts.models import User
 from emassess.assessments import engine
 from emassess.assessments.forms import SectionForm, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
+from emassess.assessments.plans import asked_section
 from emassess.assessments.questionnaire import current_version
 from emassess.assessments.selectors import can_change, cycle_at, result_in_cycle
 from emassess.orgs.audit import audit_record
@@ -86,9 +87,10 @@ def assessment_start(*, manager: Membership, now: datetime.datetime | None = Non
         for fact in ("role.paired_tech_lead", "role.teams", "role.codes", "role.reviews", "role.designs"):
             if previous.answers.get(fact):
                 answers[fact] = previous.answers[fact]
+    plan_from = previous.plan if previous is not None else []
     try:
         with transaction.atomic():
-            return Assessment.objects.create(manager=manager, version=version, answers=answers)
+            return Assessment.objects.create(manager=manager, version=version, answers=answers, plan_from=plan_from)
     except IntegrityError:
         # A second tab started one at the same moment: there is exactly one draft, use it.
         return manager.assessments.get(status=Assessment.Status.DRAFT)
@@ -97,7 +99,7 @@ def assessment_start(*, manager: Membership, now: datetime.datetime | None = Non
 def assessment_save_section(*, assessment: Assessment, step: int, data, next_step: int) -> None:
     """Keep what was typed on a page, valid or not, and where the manager is going next: in a draft's
     answers, or in a reopened result's changes (its submitted answers stay as they were)."""
-    section = assessment.version.sections[step - 1]
+    section = asked_section(assessment, step)
     typed = {**assessment.answers_in_progress, **raw_answers(data, section)}
     field = "reopened_answers" if assessment.is_reopened else "answers"
     setattr(assessment, field, typed)
@@ -111,7 +113,8 @@ def validated_answers(assessment: Assessment) -> dict[str, Any]:
     raises IncompleteAnswers."""
     definition = assessment.version.definition
     typed: dict[str, Any] = {}
-    for step, section in enumerate(definition["sections"], start=1):
+    for step in range(1, len(definition["sections"]) + 1):
+        section = asked_section(assessment, step)
         data = {qid: value for qid, value in assessment.answers_in_progress.items() if value != ""}
         form = SectionForm(data, section=section, definition=definition, answers=assessment.answers_in_progress)
         if not form.is_valid():
@@ -269,3 +272,15 @@ def assessment_set_shared(*, assessment: Assessment, shared: bool, by: User) -> 
     action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
     audit_record(action=action, organisation=assessment.manager.organisation, actor=by,
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
+
+
+def assessment_set_plan(*, assessment: Assessment, practices: list[str]) -> None:
+    """Keep the practices (slugs, already checked by PlanForm) the manager will work on, in the
+    order the result advises them, with their names as the result gave them."""
+    chosen = [
+        {"slug": advice["slug"], "name": advice["name"]}
+        for advice in (assessment.outcome or {}).get("practices", [])
+        if advice["slug"] in practices
+    ]
+    Assessment.objects.filter(pk=assessment.pk).update(plan=chosen, updated_at=timezone.now())
+    assessment.refresh_from_db()

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:public_id>/step/<int:step>/", views.step, name="assessment_step"),
     path("<uuid:public_id>/share/", views.share, name="assessment_share"),
     path("<uuid:public_id>/reopen/", views.reopen, name="assessment_reopen"),
+    path("<uuid:public_id>/plan/", views.plan, name="assessment_plan"),
 ]

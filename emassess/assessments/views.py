@@ -7,10 +7,13 @@ import uuid
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from emassess.assessments.forms import SectionForm
+from emassess.assessments.forms import PlanForm, SectionForm
+from emassess.assessments.models import Assessment
+from emassess.assessments.plans import asked_section
 from emassess.assessments.selectors import (
     assessment_of_manager,
     can_change,
@@ -28,6 +31,7 @@ from emassess.assessments.services import (
     assessment_keep,
     assessment_reopen,
     assessment_save_section,
+    assessment_set_plan,
     assessment_set_shared,
     assessment_start,
     assessment_submit,
@@ -79,7 +83,7 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
         raise Http404("No such step.")
     if step > assessment.furthest_step:
         return redirect("assessment_step", public_id=public_id, step=assessment.furthest_step)
-    section = sections[step - 1]
+    section = asked_section(assessment, step)
     is_last = step == len(sections)
 
     if request.method == "POST":
@@ -137,20 +141,52 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
     return render(request, "assessments/step.html", context, status=status)
 
 
-@manager_only
-def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
-    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
-    if not assessment.is_submitted:
-        return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
+def _own_result(
+    request: MemberRequest, assessment: Assessment, *, plan_form: PlanForm | None = None, status: int = 200
+) -> HttpResponse:
+    """The manager's own result page; with a plan form that did not validate, its error and choices."""
+    page = result_page(assessment=assessment)
+    plan_form = plan_form or PlanForm(
+        initial={"practices": [p["slug"] for p in assessment.plan]}, advised=page.outcome.get("practices", [])
+    )
     context = {
-        "page": result_page(assessment=assessment),
+        "page": page,
         # The heading's facts (HR's view of a shared result passes the same names: dashboards.views).
         "viewer_is_owner": True,
         "owner_name": request.user.get_full_name(),
         "shared_at": assessment.shared_at if assessment.shared_with_hr else None,
         "change": change_window(assessment=assessment, now=timezone.now()),  # for assessments/_reopen.html
+        "plan_form": plan_form,
     }
-    return render(request, "assessments/result.html", context)
+    return render(request, "assessments/result.html", context, status=status)
+
+
+@manager_only
+def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    if not assessment.is_submitted:
+        return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
+    return _own_result(request, assessment)
+
+
+@manager_only
+@require_POST
+def plan(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Keep up to three of the result's advised practices as the manager's plan."""
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    if not assessment.is_submitted or assessment.outcome is None:
+        raise Http404("Only a submitted result has a plan.")
+    form = PlanForm(request.POST, advised=assessment.outcome.get("practices", []))
+    if not form.is_valid():
+        return _own_result(request, assessment, plan_form=form, status=400)
+    assessment_set_plan(assessment=assessment, practices=form.cleaned_data["practices"])
+    if assessment.plan:
+        messages.success(
+            request, "Your plan is saved. Your home page shows it, and your next assessment asks how it went."
+        )
+    else:
+        messages.success(request, "Your plan is cleared.")
+    return redirect(reverse("assessment_result", args=[public_id]) + "#plan")
 
 
 @manager_only

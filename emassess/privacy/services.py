@@ -67,6 +67,7 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "answers": a.answers,
             "answers_being_changed": a.reopened_answers,
             "result": a.outcome,
+            "plan": a.plan,
         }
         for a in membership.assessments.select_related("version").order_by("started_at")
     ]
@@ -145,6 +146,8 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
             shared_at=None,
             reopened_at=None,
             reopened_answers=None,
+            plan=[],
+            plan_from=[],
         )
     membership.assessments.all().delete()  # what is left: drafts and superseded results
     RoleReview.objects.filter(manager=membership).delete()

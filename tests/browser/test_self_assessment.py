@@ -220,3 +220,23 @@ def test_a_manager_of_managers_records_the_role_and_two_teams(page, demo_site):
         "submitted_at"
     )
     assert stored.held_role == "mom" and stored.answers["role.teams"] == "2"
+
+
+def test_a_manager_makes_a_plan_from_the_result_and_home_shows_it(page, demo_site):
+    log_in(page, demo_site, "tlm@acme.test")
+    page.get_by_role("link", name="See that result").click()
+    plan = page.get_by_test_id("plan-form")
+    boxes = plan.get_by_role("checkbox")
+    names = [boxes.nth(index).evaluate("box => box.labels[0].textContent") for index in range(2)]
+    for index in range(4):
+        boxes.nth(index).check()
+    plan.get_by_role("button", name="Save my plan").click()
+    expect(page.get_by_test_id("plan-error")).to_contain_text("Pick at most 3 practices")
+    expect(page.get_by_test_id("plan-form").get_by_role("checkbox").nth(3)).to_be_checked()  # nothing lost
+    page.get_by_test_id("plan-form").get_by_role("checkbox").nth(2).uncheck()
+    page.get_by_test_id("plan-form").get_by_role("checkbox").nth(3).uncheck()
+    page.get_by_test_id("plan-form").get_by_role("button", name="Save my plan").click()
+    expect(page.get_by_text("Your plan is saved.")).to_be_visible()
+    page.get_by_role("link", name="Home").click()
+    for name in names:
+        expect(page.get_by_test_id("home-plan")).to_contain_text(name)

@@ -38,8 +38,9 @@ def browser(db):
 
 @pytest.fixture
 def result(cast, submit):
-    """Alice's result submitted in 2026-Q3 (made before her draft: a manager has one draft at a time)."""
-    return submit(cast.alice, "2026-Q3")
+    """Alice's result submitted in 2026-Q3 (made before her draft: a manager has one draft at a time),
+    high on the Weekend Warrior, so it advises practices she can plan."""
+    return submit(cast.alice, "2026-Q3", behaviour={"weekend-warrior": 4})
 
 
 @pytest.fixture

@@ -101,7 +101,7 @@ def link(name: str, token: str) -> str:
 # last_login) are left out; everything a person typed or an admin set is in.
 WATCHED = {
     Assessment: ("pk", "manager_id", "version_id", "status", "answers", "current_step", "furthest_step",
-                 "shared_with_hr", "submitted_at"),
+                 "shared_with_hr", "submitted_at", "plan"),
     RoleReview: ("pk", "status", "answers", "recommendation", "submitted_at"),
     Invitation: ("pk", "email", "full_name", "role", "team_id", "manager_role", "manager_role_started_on",
                  "expires_at", "accepted_at", "revoked_at"),

@@ -27,6 +27,15 @@ pytestmark = pytest.mark.fuzz
 ACTIONS = st.one_of(st.sampled_from(["next", "back", "save", "autosave"]), texts(max_size=12), st.none())
 
 
+# Practices a result may advise, and one it never does for an EM: what the plan fuzzing picks from.
+ADVISABLE = [
+    "stay-off-critical-path",
+    "own-something-small",
+    "time-box-technical-work",
+    "skip-one-to-ones-deliberately",
+]
+
+
 def ids_of(section) -> list[str]:
     return [question["id"] for question in section["questions"]]
 
@@ -314,3 +323,24 @@ def test_a_nul_character_in_a_typed_answer_is_dropped(browser, cast, draft, acti
     response = post(alice, step_url(draft, 7), {"action": action, key: "before\x00after"})
     assert response.status_code in (200, 204, 302)
     assert stored(draft)[key] == "beforeafter"
+
+
+@FUZZ
+@given(picked=st.lists(st.one_of(st.sampled_from(ADVISABLE), texts()), max_size=6))
+def test_the_plan_form(browser, cast, result, picked):
+    """Whatever is posted: a plan holds at most three practices, only ones the result advises, or
+    the post is refused on the page and nothing is kept; no other row changes."""
+    client = browser(cast.alice.user)
+    advised = [p["slug"] for p in result.outcome["practices"]]
+    with undone(client):
+        others = snapshot(Assessment.objects.exclude(pk=result.pk))
+        response = post(client, reverse("assessment_plan", args=[result.public_id]), {"practices": picked})
+        plan = [p["slug"] for p in Assessment.objects.get(pk=result.pk).plan]
+        valid = set(picked) <= set(advised) and len(set(picked)) <= 3
+        if valid:
+            assert response.status_code == 302
+            assert plan == [slug for slug in advised if slug in picked]
+        else:
+            assert response.status_code == 400
+            assert plan == []
+        assert snapshot(Assessment.objects.exclude(pk=result.pk)) == others

@@ -28,8 +28,8 @@ pytestmark = pytest.mark.fuzz
 CSRF_SECRET = "fuzzcsrf" * 4  # a well-formed 32-character secret for the cookie
 
 
-FORMS = ["assessment_step", "assessment_start", "assessment_share", "assessment_reopen", "role_review",
-         "people_invite", "person_edit", "person_deactivate", "person_reactivate", "invitation_revoke",
+FORMS = ["assessment_step", "assessment_start", "assessment_share", "assessment_reopen", "assessment_plan",
+         "role_review", "people_invite", "person_edit", "person_deactivate", "person_reactivate", "invitation_revoke",
          "invitation_resend", "people_import (upload)", "people_import (confirm)", "organisation_settings",
          "invitation_accept", "login", "logout", "person_erase", "follow_up_remind", "my_account", "password_change",
          "password_reset", "password_reset_confirm", "teams", "team_edit", "team_archive", "team_restore"]  # fmt: skip
@@ -56,6 +56,8 @@ def form_posts(cast, scene) -> dict[str, tuple]:
         "assessment_reopen": (scene["open_result"].manager.user,
                               reverse("assessment_reopen", args=[scene["open_result"].public_id]),
                               {"action": "reopen"}, {}),
+        "assessment_plan": (alice, reverse("assessment_plan", args=[result.public_id]),
+                            {"practices": [p["slug"] for p in result.outcome["practices"][:1]]}, {}),
         "role_review": (alice, reverse("role_review"), {"action": "save", "notes": "Changed"}, {}),
         "people_invite": (adam, reverse("people_invite"),
                           {"email": "new@acme.test", "full_name": "New Person", "role": "report"}, {}),

@@ -77,7 +77,10 @@ def test_erasing_someone_who_left_deletes_them_and_keeps_the_aggregates(client, 
     assert not Membership.objects.filter(pk=leaver.pk).exists()
     kept = Assessment.objects.filter(manager__user__email__endswith="@erased.invalid")
     assert kept.count() == 2
-    assert all(a.answers == {} and a.outcome is None and not a.shared_with_hr and a.shared_at is None for a in kept)
+    assert all(
+        a.answers == {} and a.outcome is None and not a.shared_with_hr and a.shared_at is None and a.plan == []
+        for a in kept
+    )
     assert RiskScore.objects.filter(assessment__in=kept).count() == 10  # two results, five traps each
     after = organisation_overview(organisation=cast.acme, quarter=q3, today=TODAY).aggregates
     assert after == before
