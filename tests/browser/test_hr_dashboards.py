@@ -54,3 +54,19 @@ def test_a_manager_cannot_open_the_dashboards(page, demo_site):
     log_in(page, demo_site, "em@acme.test")
     page.goto(demo_site + "/organisation/")
     expect(page.get_by_role("heading", name="This page is not available to you")).to_be_visible()
+
+
+def test_hr_reminds_a_manager_who_has_not_started_once(page, demo_site):
+    from emassess.reminders.models import Reminder
+
+    log_in(page, demo_site, "hr@acme.test")
+    page.goto(demo_site + "/organisation/follow-up/not-started/")
+    button = page.get_by_role("button", name=re.compile(r"^Remind \S+ now$")).first
+    name = button.inner_text().removeprefix("Remind ").removesuffix(" now")
+    button.click()
+    expect(page.get_by_text(re.compile(rf"Reminder on its way to {name}"))).to_be_visible()
+    expect(page.get_by_text("Reminded this cycle").first).to_be_visible()
+    manual = Reminder.objects.filter(kind="manual")
+    assert manual.count() == 1
+    # The page offers no second reminder to the same person this cycle.
+    expect(page.get_by_role("button", name=f"Remind {name} now")).to_have_count(0)
