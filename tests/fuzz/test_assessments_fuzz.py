@@ -201,11 +201,14 @@ def test_a_draft_on_a_stale_version_keeps_its_version(browser, cast, draft, vers
             assert response["Location"] == reverse("assessment_result", args=[draft.public_id])
             no_crash(result_page := alice.get(response["Location"]))
             assert result_page.status_code == 200
-        # Starting again continues the stale draft; only once it is submitted does a new one
-        # start, on the newer version.
-        no_crash(alice.post(reverse("assessment_start")))
+        # Starting again continues the stale draft; once it is submitted, this cycle's assessment is
+        # done and starting again leads to its result, with no new draft (the next cycle's starts on
+        # the newer version).
+        no_crash(again := alice.post(reverse("assessment_start")))
         drafts = Assessment.objects.filter(manager=cast.alice, status="draft")
-        assert [d.version_id for d in drafts] == [newer_version.pk if after.is_submitted else version.pk]
+        assert [d.version_id for d in drafts] == ([] if after.is_submitted else [version.pk])
+        if after.is_submitted:
+            assert again["Location"] == reverse("assessment_result", args=[draft.public_id])
 
 
 @FUZZ
