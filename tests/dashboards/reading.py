@@ -100,3 +100,38 @@ def shown(f) -> bool:
 
 def flagged_of(diff) -> dict[str, int]:
     return {item: v for (section, item), v in diff.items() if section == FLAGGED}
+
+
+def figs(client, quarter, team=None, **params) -> dict[tuple[str, str], int | None]:
+    """Result figures of an export as {(section, item): count} (None when withheld); plus
+    ("results", "responses")."""
+    out: dict[tuple[str, str], int | None] = {}
+    for section, item, measure, value in export_rows(client, quarter, team, **params):
+        if section in ("completion", "managers", "trend", "heatmap (watch or high)"):
+            continue
+        if section == "results":
+            out[("results", "responses")] = int(value)
+        elif measure == "count":
+            out[(section, item)] = int(value)
+        elif value == WITHHELD:
+            out[(section, item)] = None
+    return out
+
+
+def minus(a, *others):
+    """a - sum(others), measure by measure, where all are shown."""
+    out = {}
+    for key, value in a.items():
+        if value is None or any(o.get(key) is None for o in others):
+            continue
+        out[key] = value - sum(o[key] for o in others)
+    return out
+
+
+def team_bands(client, quarter, team) -> dict[str, dict[str, str]]:
+    """What the team export's managers rows say: {manager name: {anti-pattern name: band}}."""
+    bands: dict[str, dict[str, str]] = {}
+    for section, item, measure, value in export_rows(client, quarter, team):
+        if section == "managers" and measure != "status":
+            bands.setdefault(item, {})[measure] = value
+    return bands

@@ -15,7 +15,7 @@ from django.urls import reverse
 from emassess.assessments.models import RiskScore
 from emassess.assessments.services import assessment_set_shared
 from tests import factories
-from tests.dashboards.reading import WITHHELD, export_rows, flagged_of, shown
+from tests.dashboards.reading import WITHHELD, export_rows, figs, flagged_of, minus, shown, team_bands
 
 K = 3
 Q3 = "2026-Q3"
@@ -27,22 +27,6 @@ Q4_START = datetime.date(2026, 10, 1)
 # --- reading what HR sees --------------------------------------------------------------------
 
 
-def figs(client, quarter, team=None, **params) -> dict[tuple[str, str], int | None]:
-    """Result figures of an export as {(section, item): count} (None when withheld); plus
-    ("results", "responses")."""
-    out: dict[tuple[str, str], int | None] = {}
-    for section, item, measure, value in export_rows(client, quarter, team, **params):
-        if section in ("completion", "managers", "trend", "heatmap (watch or high)"):
-            continue
-        if section == "results":
-            out[("results", "responses")] = int(value)
-        elif measure == "count":
-            out[(section, item)] = int(value)
-        elif value == WITHHELD:
-            out[(section, item)] = None
-    return out
-
-
 def heatmap(client, quarter, **params) -> dict[str, int | None]:
     out = {}
     for section, item, measure, value in export_rows(client, quarter, **params):
@@ -52,25 +36,6 @@ def heatmap(client, quarter, **params) -> dict[str, int | None]:
             elif value == WITHHELD:
                 out.setdefault(item, None)
     return out
-
-
-def minus(a, *others):
-    """a - sum(others), measure by measure, where all are shown."""
-    out = {}
-    for key, value in a.items():
-        if value is None or any(o.get(key) is None for o in others):
-            continue
-        out[key] = value - sum(o[key] for o in others)
-    return out
-
-
-def team_bands(client, quarter, team) -> dict[str, dict[str, str]]:
-    """What the team export's managers rows say: {manager name: {anti-pattern name: band}}."""
-    bands: dict[str, dict[str, str]] = {}
-    for section, item, measure, value in export_rows(client, quarter, team):
-        if section == "managers" and measure != "status":
-            bands.setdefault(item, {})[measure] = value
-    return bands
 
 
 def truth_flagged(assessments) -> dict[str, int]:

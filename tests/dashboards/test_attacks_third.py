@@ -13,43 +13,12 @@ from emassess.assessments.services import assessment_set_shared, assessment_star
 from emassess.dashboards.releases import figures_release_due
 from emassess.orgs.models import Membership
 from tests import factories
-from tests.dashboards.reading import WITHHELD, export_rows, flagged_of, shown
+from tests.dashboards.reading import figs, flagged_of, minus, shown, team_bands
 from tests.helpers import posted_answers_to
 
 K = 3
 Q3 = "2026-Q3"
 UTC = datetime.UTC
-
-
-def figs(client, quarter, team=None, **params) -> dict[tuple[str, str], int | None]:
-    out: dict[tuple[str, str], int | None] = {}
-    for section, item, measure, value in export_rows(client, quarter, team, **params):
-        if section in ("completion", "managers", "trend", "heatmap (watch or high)"):
-            continue
-        if section == "results":
-            out[("results", "responses")] = int(value)
-        elif measure == "count":
-            out[(section, item)] = int(value)
-        elif value == WITHHELD:
-            out[(section, item)] = None
-    return out
-
-
-def minus(a, *others):
-    out = {}
-    for key, value in a.items():
-        if value is None or any(o.get(key) is None for o in others):
-            continue
-        out[key] = value - sum(o[key] for o in others)
-    return out
-
-
-def team_bands(client, quarter, team) -> dict[str, dict[str, str]]:
-    bands: dict[str, dict[str, str]] = {}
-    for section, item, measure, value in export_rows(client, quarter, team):
-        if section == "managers" and measure != "status":
-            bands.setdefault(item, {})[measure] = value
-    return bands
 
 
 def truth_flagged(assessments) -> dict[str, int]:
