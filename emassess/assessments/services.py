@@ -148,6 +148,30 @@ def _store_scores(assessment_id: int, outcome: engine.Outcome) -> None:
     )
 
 
+# What may have changed on an assessment's row since it was read (a second tab's submit, a reopen).
+# Its version and its manager never change (erasure moves only the results of someone who can no
+# longer log in), so re-reading keeps the version's definition and the manager already loaded.
+_REREAD = [
+    field.attname
+    for field in Assessment._meta.concrete_fields
+    if field.attname not in ("version_id", "manager_id")
+]
+
+
+def _reread(assessment: Assessment) -> None:
+    assessment.refresh_from_db(fields=_REREAD)
+
+
+def _as_stored(assessment: Assessment, claimed: dict[str, Any] | None) -> None:
+    """The assessment as the database now holds it: the fields this call's claim wrote (`claimed`),
+    without reading them back, or, when another call won the claim, re-read."""
+    if claimed is None:
+        _reread(assessment)
+        return
+    for name, value in claimed.items():
+        setattr(assessment, name, value)
+
+
 def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None = None) -> Assessment:
     """Score and store the result, exactly once however many times it is called (double clicks,
     a second tab, the back button): the first call claims the draft, the others get its result.
@@ -155,31 +179,37 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
     A manager submits one assessment per cycle: AlreadyDone when they have a result of the cycle
     already. A reopened result is re-scored in place (ResultClosed once its quarter has closed)."""
     now = now or timezone.now()
-    assessment.refresh_from_db()  # a second tab's copy may be stale: the database decides
+    _reread(assessment)  # a second tab's copy may be stale: the database decides
     if assessment.is_reopened:
         return _resubmit(assessment, now=now)
     if assessment.status != Assessment.Status.DRAFT:
         return assessment
     answers = validated_answers(assessment)
     outcome = engine.score(assessment.version.definition, answers)
-    organisation = assessment.manager.organisation
-    period = quarter_of(now, organisation.timezone)
     try:
         with transaction.atomic():
-            # One manager's submissions one at a time (PostgreSQL; SQLite writes one at a time anyway).
-            Membership.objects.select_for_update().filter(pk=assessment.manager_id).first()
-            done = result_in_cycle(manager=assessment.manager, cycle=cycle_at(organisation=organisation, now=now))
+            # One manager's submissions one at a time (PostgreSQL; SQLite writes one at a time anyway),
+            # read with their organisation as they are now: only the membership's row is locked.
+            manager = (
+                Membership.objects.select_for_update(of=("self",))
+                .select_related("organisation")
+                .get(pk=assessment.manager_id)
+            )
+            organisation = manager.organisation
+            period = quarter_of(now, organisation.timezone)  # set before anything below can fail
+            done = result_in_cycle(manager=manager, cycle=cycle_at(organisation=organisation, now=now))
             if done is not None and done.pk != assessment.pk:
                 raise AlreadyDone(done)
-            claimed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(
-                status=Assessment.Status.SUBMITTED,
-                submitted_at=now,
-                period=period,
-                closes_at=parse_quarter(period).bounds(organisation.timezone)[1],
-                team_id=assessment.manager.team_id,
-                updated_at=now,
+            submitted = {
+                "status": Assessment.Status.SUBMITTED,
+                "submitted_at": now,
+                "period": period,
+                "closes_at": parse_quarter(period).bounds(organisation.timezone)[1],
+                "team_id": manager.team_id,
+                "updated_at": now,
                 **_scored_fields(outcome),
-            )
+            }
+            claimed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(**submitted)
             if claimed == 1:
                 _store_scores(assessment.pk, outcome)
     except IntegrityError:
@@ -188,7 +218,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
             manager_id=assessment.manager_id, period=period, status=Assessment.Status.SUBMITTED
         )
         raise AlreadyDone(other) from None
-    assessment.refresh_from_db()
+    _as_stored(assessment, submitted if claimed == 1 else None)
     return assessment
 
 
@@ -238,17 +268,18 @@ def _resubmit(assessment: Assessment, *, now: datetime.datetime) -> Assessment:
     changed = assessment.reopened_answers or {}
     answers = validated_answers(assessment)
     outcome = engine.score(assessment.version.definition, answers)
+    resubmitted = {
+        "answers": changed,
+        "reopened_at": None,
+        "reopened_answers": None,
+        "resubmitted_at": now,
+        "updated_at": now,
+        **_scored_fields(outcome),
+    }
     with transaction.atomic():
         claimed = Assessment.objects.filter(
             pk=assessment.pk, status=Assessment.Status.SUBMITTED, reopened_at=assessment.reopened_at
-        ).update(
-            answers=changed,
-            reopened_at=None,
-            reopened_answers=None,
-            resubmitted_at=now,
-            updated_at=now,
-            **_scored_fields(outcome),
-        )
+        ).update(**resubmitted)
         if claimed == 1:
             ArchetypeScore.objects.filter(assessment_id=assessment.pk).delete()
             RiskScore.objects.filter(assessment_id=assessment.pk).delete()
@@ -256,7 +287,7 @@ def _resubmit(assessment: Assessment, *, now: datetime.datetime) -> Assessment:
             audit_record(action=AuditEvent.Action.RESULT_RESUBMITTED, organisation=assessment.manager.organisation,
                          actor=assessment.manager.user, subject=assessment.manager,
                          detail={"result": assessment.period})  # fmt: skip
-    assessment.refresh_from_db()
+    _as_stored(assessment, resubmitted if claimed == 1 else None)
     return assessment
 
 
