@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists
 from django.utils import timezone
 
 from emassess.accounts.models import User
@@ -16,7 +17,7 @@ from emassess.assessments.forms import SectionForm, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.plans import asked_section
 from emassess.assessments.questionnaire import current_version
-from emassess.assessments.selectors import can_change, cycle_at, result_in_cycle
+from emassess.assessments.selectors import can_change, cycle_at, result_in_cycle, submitted_in_cycle
 from emassess.orgs.audit import audit_record
 from emassess.orgs.cycles import parse_quarter, quarter_of
 from emassess.orgs.models import AuditEvent, Membership
@@ -197,9 +198,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
             )
             organisation = manager.organisation
             period = quarter_of(now, organisation.timezone)  # set before anything below can fail
-            done = result_in_cycle(manager=manager, cycle=cycle_at(organisation=organisation, now=now))
-            if done is not None and done.pk != assessment.pk:
-                raise AlreadyDone(done)
+            cycle = cycle_at(organisation=organisation, now=now)
             submitted = {
                 "status": Assessment.Status.SUBMITTED,
                 "submitted_at": now,
@@ -209,9 +208,19 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
                 "updated_at": now,
                 **_scored_fields(outcome),
             }
-            claimed = Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT).update(**submitted)
+            # The claim: still a draft, and no other result of the cycle (read after the lock, so
+            # a result stored by the manager's other tab just before is seen).
+            claimed = (
+                Assessment.objects.filter(pk=assessment.pk, status=Assessment.Status.DRAFT)
+                .exclude(Exists(submitted_in_cycle(cycle=cycle, manager=manager).exclude(pk=assessment.pk)))
+                .update(**submitted)
+            )
             if claimed == 1:
                 _store_scores(assessment.pk, outcome)
+            else:
+                done = result_in_cycle(manager=manager, cycle=cycle)
+                if done is not None and done.pk != assessment.pk:
+                    raise AlreadyDone(done)
     except IntegrityError:
         # Another result of the quarter was stored at the same moment: one per quarter, that one.
         other = Assessment.objects.get(
