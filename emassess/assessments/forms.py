@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Mapping
 from typing import Any
 
 from crispy_forms.bootstrap import AppendedText, InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout
 from django import forms
+from django.utils.functional import cached_property
 
 from emassess.assessments.engine import NOT_APPLICABLE, Definition, applies, labels_of, not_applicable_label
+from emassess.assessments.models import QuestionnaireVersion
 from emassess.assessments.plans import PLAN_LIMIT
 
 MAX_TEXT = 2000  # a draft keeps at most this much of any one typed answer
@@ -64,18 +68,35 @@ def _layout_for(question: dict[str, Any]):
 
 class SectionForm(forms.Form):
     """The questions of one section that apply to the manager, given what they said about their
-    role (`answers`: the answers stored so far). The week's percentages must add up to 100."""
+    role (`answers`: the answers stored so far). The week's percentages must add up to 100.
 
-    def __init__(self, *args, section: dict[str, Any], definition: Definition, answers: dict[str, Any], **kwargs):
+    `checking`: fields built already for the version's questions (checking_fields), for a form that
+    only checks answers and is never rendered."""
+
+    def __init__(
+        self,
+        *args,
+        section: dict[str, Any],
+        definition: Definition,
+        answers: dict[str, Any],
+        checking: Mapping[str, forms.Field] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.section = section
         self.questions = [question for question in section["questions"] if applies(definition, question, answers)]
         for question in self.questions:
-            self.fields[question["id"]] = _field_for(question, definition)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(*(_layout_for(question) for question in self.questions))
+            built = checking.get(question["id"]) if checking is not None else None
+            self.fields[question["id"]] = built if built is not None else _field_for(question, definition)
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        """How crispy-forms lays the questions out; built when the form is rendered."""
+        helper = FormHelper()
+        helper.form_tag = False
+        helper.disable_csrf = True
+        helper.layout = Layout(*(_layout_for(question) for question in self.questions))
+        return helper
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -93,6 +114,33 @@ class SectionForm(forms.Form):
 
     def typed_answers(self) -> dict[str, Any]:
         return {qid: value for qid, value in self.cleaned_data.items()}
+
+
+# Published versions never change (questionnaire_publish adds a new one instead), so the fields that
+# check a version's answers are built once per process and version, then shared by every submit:
+# checking an answer only reads a field. A form that is rendered builds its own (rendering sets
+# attributes on the widgets). Keyed by the version's id and publication time, which no two versions
+# share, not even when a test database hands an id out again.
+_CHECKING_FIELDS: dict[tuple[int, datetime.datetime], dict[str, forms.Field]] = {}
+_CHECKING_VERSIONS = 8
+
+
+def checking_fields(version: QuestionnaireVersion) -> dict[str, forms.Field] | None:
+    """A field per question of a published version, to check answers with (None for a draft version)."""
+    if version.published_at is None:
+        return None
+    key = (version.pk, version.published_at)
+    fields = _CHECKING_FIELDS.get(key)
+    if fields is None:
+        fields = {
+            question["id"]: _field_for(question, version.definition)
+            for section in version.sections
+            for question in section["questions"]
+        }
+        if len(_CHECKING_FIELDS) >= _CHECKING_VERSIONS:
+            _CHECKING_FIELDS.clear()
+        _CHECKING_FIELDS[key] = fields
+    return fields
 
 
 def raw_answers(data, section: dict[str, Any]) -> dict[str, str]:

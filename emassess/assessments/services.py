@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from emassess.accounts.models import User
 from emassess.assessments import engine
-from emassess.assessments.forms import SectionForm, raw_answers
+from emassess.assessments.forms import SectionForm, checking_fields, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.plans import asked_section
 from emassess.assessments.questionnaire import current_version
@@ -113,11 +113,14 @@ def validated_answers(assessment: Assessment) -> dict[str, Any]:
     """Every stored answer (a reopened result's changed ones), checked section by section and typed;
     raises IncompleteAnswers."""
     definition = assessment.version.definition
+    checking = checking_fields(assessment.version)
     typed: dict[str, Any] = {}
     for step in range(1, len(definition["sections"]) + 1):
         section = asked_section(assessment, step)
         data = {qid: value for qid, value in assessment.answers_in_progress.items() if value != ""}
-        form = SectionForm(data, section=section, definition=definition, answers=assessment.answers_in_progress)
+        form = SectionForm(
+            data, section=section, definition=definition, answers=assessment.answers_in_progress, checking=checking
+        )
         if not form.is_valid():
             raise IncompleteAnswers(step, form.errors.get_json_data())
         typed.update(form.typed_answers())
