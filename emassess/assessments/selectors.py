@@ -12,22 +12,47 @@ from django.db.models import OuterRef, QuerySet
 from django.http import Http404
 
 from emassess.assessments import engine
-from emassess.assessments.models import Assessment
+from emassess.assessments.models import Assessment, QuestionnaireVersion
 from emassess.assessments.plans import plan_review
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, quarter_labels
 from emassess.orgs.models import Membership, Organisation
 
 
+# Published versions never change (questionnaire_publish adds a new one instead), so the definition
+# of each, some 55 kB of JSON, is read from the database once per process and then shared by the
+# pages that need it, which only read it. Keyed by the version's id and publication time, which no
+# two versions share, not even when a test database hands an id out again.
+_DEFINITIONS: dict[tuple[int, datetime.datetime], dict[str, Any]] = {}
+_DEFINITIONS_KEPT = 8
+
+
+def with_definition(version: QuestionnaireVersion) -> QuestionnaireVersion:
+    """The version with its definition: the one kept for a published version, or read (and then kept)."""
+    if "definition" in version.__dict__ or version.published_at is None:
+        return version  # loaded already, or a draft version, which is read each time (version.definition)
+    key = (version.pk, version.published_at)
+    definition = _DEFINITIONS.get(key)
+    if definition is None:
+        definition = version.definition  # the deferred column, read now
+        if len(_DEFINITIONS) >= _DEFINITIONS_KEPT:
+            _DEFINITIONS.clear()
+        _DEFINITIONS[key] = definition
+    version.definition = definition
+    return version
+
+
 def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Assessment:
     """The manager's own assessment; anyone else's, or one that does not exist, is a 404 alike."""
-    assessment = (
-        Assessment.objects.select_related("version", "manager__organisation")
-        .filter(manager=manager, public_id=public_id)
-        .exclude(status=Assessment.Status.SUPERSEDED)
-        .first()
-    )
-    if assessment is None:
-        raise Http404("No such assessment.")
+    try:
+        assessment = (
+            Assessment.objects.select_related("version", "manager__organisation")
+            .defer("version__definition")  # kept per process: with_definition
+            .exclude(status=Assessment.Status.SUPERSEDED)
+            .get(manager=manager, public_id=public_id)
+        )
+    except Assessment.DoesNotExist:
+        raise Http404("No such assessment.") from None
+    with_definition(assessment.version)
     return assessment
 
 
