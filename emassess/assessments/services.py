@@ -152,9 +152,10 @@ def _store_scores(assessment_id: int, outcome: engine.Outcome) -> None:
     )
 
 
-# What may have changed on an assessment's row since it was read (a second tab's submit, a reopen).
-# Its version and its manager never change (erasure moves only the results of someone who can no
-# longer log in), so re-reading keeps the version's definition and the manager already loaded.
+# What may have changed on an assessment's row since it was read (a second tab's submit, a reopen):
+# every field but its version, which never changes, so re-reading keeps the version's definition as
+# loaded, and its manager (which only the erasure of someone who can no longer log in changes), which
+# assessment_submit reads again with its lock.
 _REREAD = [
     field.attname
     for field in Assessment._meta.concrete_fields
@@ -183,22 +184,25 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
     A manager submits one assessment per cycle: AlreadyDone when they have a result of the cycle
     already. A reopened result is re-scored in place (ResultClosed once its quarter has closed)."""
     now = now or timezone.now()
-    _reread(assessment)  # a second tab's copy may be stale: the database decides
-    if assessment.is_reopened:
-        return _resubmit(assessment, now=now)
-    if assessment.status != Assessment.Status.DRAFT:
-        return assessment
-    answers = validated_answers(assessment)
-    outcome = engine.score(assessment.version.definition, answers)
     try:
         with transaction.atomic():
-            # One manager's submissions one at a time (PostgreSQL; SQLite writes one at a time anyway),
-            # read with their organisation as they are now: only the membership's row is locked.
-            manager = (
-                Membership.objects.select_for_update(of=("self",))
-                .select_related("organisation")
-                .get(pk=assessment.manager_id)
+            # A second tab's copy may be stale: read it again, with its manager and organisation as
+            # they are now, and take the manager's lock, so that their submissions go one at a time
+            # (PostgreSQL; SQLite writes one at a time anyway). Only the membership's row is locked.
+            # Whatever this read says, the claims below are what decide.
+            assessment.refresh_from_db(
+                fields=[*_REREAD, "manager_id"],
+                from_queryset=Assessment.objects.select_for_update(of=("manager",)).select_related(
+                    "manager__organisation"
+                ),
             )
+            if assessment.is_reopened:
+                return _resubmit(assessment, now=now)
+            if assessment.status != Assessment.Status.DRAFT:
+                return assessment
+            answers = validated_answers(assessment)
+            outcome = engine.score(assessment.version.definition, answers)
+            manager = assessment.manager
             organisation = manager.organisation
             period = quarter_of(now, organisation.timezone)  # set before anything below can fail
             cycle = cycle_at(organisation=organisation, now=now)
@@ -274,7 +278,9 @@ def _resubmit(assessment: Assessment, *, now: datetime.datetime) -> Assessment:
     """Re-score a reopened result in place with its changed answers, once (the first of two tabs
     claims it), and only while its quarter is open: once it has closed its figures may be released,
     and a result that changed afterwards would be a difference. The period, the team, the first
-    submission time, the share with HR and known_to_hr stay as they were."""
+    submission time, the share with HR and known_to_hr stay as they were.
+
+    Runs inside assessment_submit's transaction, which holds the manager's lock."""
     if not can_change(assessment=assessment, now=now):
         raise ResultClosed(assessment)
     changed = assessment.reopened_answers or {}
@@ -288,17 +294,16 @@ def _resubmit(assessment: Assessment, *, now: datetime.datetime) -> Assessment:
         "updated_at": now,
         **_scored_fields(outcome),
     }
-    with transaction.atomic():
-        claimed = Assessment.objects.filter(
-            pk=assessment.pk, status=Assessment.Status.SUBMITTED, reopened_at=assessment.reopened_at
-        ).update(**resubmitted)
-        if claimed == 1:
-            ArchetypeScore.objects.filter(assessment_id=assessment.pk).delete()
-            RiskScore.objects.filter(assessment_id=assessment.pk).delete()
-            _store_scores(assessment.pk, outcome)
-            audit_record(action=AuditEvent.Action.RESULT_RESUBMITTED, organisation=assessment.manager.organisation,
-                         actor=assessment.manager.user, subject=assessment.manager,
-                         detail={"result": assessment.period})  # fmt: skip
+    claimed = Assessment.objects.filter(
+        pk=assessment.pk, status=Assessment.Status.SUBMITTED, reopened_at=assessment.reopened_at
+    ).update(**resubmitted)
+    if claimed == 1:
+        ArchetypeScore.objects.filter(assessment_id=assessment.pk).delete()
+        RiskScore.objects.filter(assessment_id=assessment.pk).delete()
+        _store_scores(assessment.pk, outcome)
+        audit_record(action=AuditEvent.Action.RESULT_RESUBMITTED, organisation=assessment.manager.organisation,
+                     actor=assessment.manager.user, subject=assessment.manager,
+                     detail={"result": assessment.period})  # fmt: skip
     _as_stored(assessment, resubmitted if claimed == 1 else None)
     return assessment
 
