@@ -45,13 +45,14 @@ def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Asses
     """The manager's own assessment; anyone else's, or one that does not exist, is a 404 alike."""
     try:
         assessment = (
-            Assessment.objects.select_related("version", "manager__organisation")
+            Assessment.objects.select_related("version")
             .defer("version__definition")  # kept per process: with_definition
             .exclude(status=Assessment.Status.SUPERSEDED)
             .get(manager=manager, public_id=public_id)
         )
     except Assessment.DoesNotExist:
         raise Http404("No such assessment.") from None
+    assessment.manager = manager  # the same row, as read for this request (with its organisation)
     with_definition(assessment.version)
     return assessment
 
