@@ -17,7 +17,6 @@ from emassess.assessments.plans import plan_review
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, quarter_labels
 from emassess.orgs.models import Membership, Organisation
 
-
 # Published versions never change (questionnaire_publish adds a new one instead), so the definition
 # of each, some 55 kB of JSON, is read from the database once per process and then shared by the
 # pages that need it, which only read it. Keyed by the version's id and publication time, which no

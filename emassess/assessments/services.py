@@ -157,9 +157,7 @@ def _store_scores(assessment_id: int, outcome: engine.Outcome) -> None:
 # loaded, and its manager (which only the erasure of someone who can no longer log in changes), which
 # assessment_submit reads again with its lock.
 _REREAD = [
-    field.attname
-    for field in Assessment._meta.concrete_fields
-    if field.attname not in ("version_id", "manager_id")
+    field.attname for field in Assessment._meta.concrete_fields if field.attname not in ("version_id", "manager_id")
 ]
 
 
