@@ -3,8 +3,8 @@
 A request records a row of kind MANUAL for the current cycle, unique per (person, kind, period)
 like every reminder, so two clicks at once, a resubmitted form or a second HR person all end in
 one row; the one request that created it records it in the audit log and queues its sending after
-commit. Sending is the outbox's own (services.reminder_send): it locks the row, skips it unless it
-is still pending and still needed (done since, opted out), and sends it once.
+commit. Sending is the outbox's own (services.reminder_send): it claims the row only if it is still
+pending and still needed (done since, opted out), and sends it once.
 """
 
 from __future__ import annotations

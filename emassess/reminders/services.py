@@ -4,10 +4,14 @@
   it twice, or two at once, cannot make a second row.
 - It then claims the rows whose time has come (new ones, retries, and ones whose worker
   vanished: see LEASE) and hands their ids out to be sent.
-- Sending locks the row, skips it unless it is still pending, sends, and marks it sent in the
-  same transaction. A claimed batch goes over one SMTP connection (reminders_send), each row
-  still with its own lock, check, send and mark. An SMTP error records the attempt and a
-  back-off; after MAX_ATTEMPTS it is failed, for HR to see in the outbox.
+- Sending a reminder is one transaction: a claim, one UPDATE that marks the row sent only if it
+  is still pending and still needed and locks it (the row only), then the send, then the commit.
+  Until the commit nobody else sees it sent, and another claim of it waits; an SMTP error or a
+  worker's death rolls the claim back, so the row is pending again. (A role review, whose "still
+  needed" is worked out in Python, and a reminder the claim does not take go the older way: lock
+  the row, check, send, mark.) A claimed batch goes over one SMTP connection (reminders_send), its
+  rows read in one query, each still with its own claim, send and commit. An SMTP error records
+  the attempt and a back-off; after MAX_ATTEMPTS it is failed, for HR to see in the outbox.
 
 If the database drops the worker's connection after the SMTP server accepted a message, the
 worker keeps trying to record it as sent for a minute (RECORD_SENT_PATIENCE). The one window left
@@ -31,7 +35,7 @@ from django.core.mail import get_connection
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.db import DatabaseError, connection, transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -129,14 +133,17 @@ class SendResult:
 
 
 def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = None) -> list[SendResult]:
-    """Send a claimed batch over one SMTP connection: each reminder is still locked, checked, sent
+    """Send a claimed batch over one SMTP connection: each reminder is still claimed, checked, sent
     and marked in a transaction of its own (reminder_send), so a worker that dies mid-batch leaves
     those already sent recorded as sent and the rest pending, to be claimed again after their lease.
+    The batch's rows, with the people and organisations their messages name, are read in one query.
     After an SMTP error the connection is closed, and the next reminder opens a new one."""
     mail = get_connection()
     # Only an SMTP connection is worth keeping open; the other backends (files, memory, console)
     # open and close themselves around each message, as without a batch.
     keep = isinstance(mail, SmtpBackend)
+    batch = _with_recipients(Reminder.objects.filter(pk__in=reminder_ids)).in_bulk()
+    claims = _Claims()  # built once per kind and cycle in the batch
     results = []
     try:
         for reminder_id in reminder_ids:
@@ -144,8 +151,9 @@ def reminders_send(*, reminder_ids: list[int], now: datetime.datetime | None = N
                 try:
                     mail.open()  # a no-op while it is open
                 except (smtplib.SMTPException, OSError):
-                    mail.close()  # reminder_send opens it again, fails, and records the attempt
-            result = reminder_send(reminder_id=reminder_id, now=now, mail=mail)
+                    mail.close()  # the send opens it again, fails, and records the attempt
+            result = _send(batch.get(reminder_id), reminder_id=reminder_id, now=now or timezone.now(), mail=mail,
+                           claims=claims)  # fmt: skip
             if result.status in ("retry", "failed"):
                 mail.close()  # in an unknown state after an error: a fresh one for the next
             results.append(result)
@@ -160,7 +168,108 @@ def reminder_send(
     """Send one reminder if it is still pending and still needed; safe to call any number of times.
     `mail` is an email connection to send it over (reminders_send keeps one for a batch); by
     default the message opens and closes its own."""
-    now = now or timezone.now()
+    reminder = _with_recipients(Reminder.objects.filter(pk=reminder_id)).first()
+    return _send(reminder, reminder_id=reminder_id, now=now or timezone.now(), mail=mail, claims=_Claims())
+
+
+def _with_recipients(reminders: QuerySet[Reminder]) -> QuerySet[Reminder]:
+    return reminders.select_related("person__user", "person__organisation")
+
+
+def _send(
+    reminder: Reminder | None,
+    *,
+    reminder_id: int,
+    now: datetime.datetime,
+    mail: BaseEmailBackend | None,
+    claims: _Claims,
+) -> SendResult:
+    """The reminder as read before its claim (`reminder`: None when it is gone): claim it, send it,
+    and commit it as sent, in one transaction.
+
+    The claim is one statement: the row becomes sent only if it is still pending and still needed
+    (the person is still an active manager who has not completed the cycle, nor opted out of a
+    nudge), and it stays locked until the send is committed, or rolled back by an SMTP error or the
+    worker's death: another worker's claim of the same row waits for that, then finds it sent, or
+    pending again. A reminder the claim does not take, and a role review (whether it is still due
+    is worked out in Python), go the slower way: lock, check, send, mark (_send_locked)."""
+    if reminder is None or reminder.status != Reminder.Status.PENDING:
+        return SendResult("not pending")  # a status other than pending never becomes pending again
+    if reminder.kind not in CYCLE_KINDS:
+        return _send_locked(reminder_id=reminder_id, now=now, mail=mail)
+    delivered = False
+    try:
+        with transaction.atomic():
+            claimed = (
+                claims.of(reminder)
+                .filter(pk=reminder_id)
+                .update(status=Reminder.Status.SENT, sent_at=now, attempts=F("attempts") + 1, last_error="")
+            )
+            if claimed == 1:
+                message = reminder_message(reminder=reminder)
+                if mail is not None:
+                    message.connection = mail
+                message.send()  # an SMTP error rolls the claim back: the row is pending again
+                delivered = True
+    except (smtplib.SMTPException, OSError) as error:
+        return _record_failure(reminder_id=reminder_id, now=now, error=error)
+    except DatabaseError:
+        if not delivered:
+            raise  # nothing went out: the row stays pending and is claimed again after its lease
+        # The email went but the database dropped us before the row said so: keep trying to
+        # record it, or the next claim would send it a second time.
+        _record_sent_despite_database_errors(reminder_id=reminder_id, now=now)
+    if not delivered:
+        return _send_locked(reminder_id=reminder_id, now=now, mail=mail)  # gone, or no longer needed: why
+    return SendResult("sent")
+
+
+class _Claims:
+    """The reminders a claim may take: pending and still needed, as _no_longer_needed says of a
+    reminder about a cycle, as conditions on its row. Built once per kind of reminder (a nudge or
+    not) and cycle, then narrowed to each reminder of a batch."""
+
+    def __init__(self) -> None:
+        self._built: dict[tuple[bool, str], QuerySet[Reminder]] = {}
+
+    def of(self, reminder: Reminder) -> QuerySet[Reminder]:
+        key = (reminder.kind in NUDGE_KINDS, reminder.period)
+        if key not in self._built:
+            nudge, period = key
+            person = Membership.objects.filter(
+                pk=OuterRef("person_id"), role=Membership.Role.MANAGER, user__is_active=True
+            )
+            if nudge:
+                person = person.filter(nudges_unsubscribed_at__isnull=True)
+            completed = submitted_in_cycle(cycle=parse_cycle(period), manager=OuterRef("person_id"))
+            pending = Reminder.objects.filter(status=Reminder.Status.PENDING)
+            self._built[key] = pending.filter(Exists(person), ~Exists(completed))
+        return self._built[key]
+
+
+def _record_failure(*, reminder_id: int, now: datetime.datetime, error: Exception) -> SendResult:
+    """An SMTP error: the attempt and its back-off, or after MAX_ATTEMPTS the final failure."""
+    with transaction.atomic():
+        reminder = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
+        if reminder is None or reminder.status != Reminder.Status.PENDING:
+            return SendResult("not pending")
+        return _failed(reminder, now=now, error=error)
+
+
+def _failed(reminder: Reminder, *, now: datetime.datetime, error: Exception) -> SendResult:
+    reminder.attempts += 1
+    reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
+    if reminder.attempts >= MAX_ATTEMPTS:
+        reminder.status = Reminder.Status.FAILED
+    else:
+        reminder.next_attempt_at = now + BACKOFF[reminder.attempts - 1]
+    reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+    status = "failed" if reminder.status == Reminder.Status.FAILED else "retry"
+    return SendResult(status, reminder.last_error)
+
+
+def _send_locked(*, reminder_id: int, now: datetime.datetime, mail: BaseEmailBackend | None) -> SendResult:
+    """Lock the row, skip it unless it is still pending and still needed, send, and mark it sent."""
     delivered = False
     try:
         with transaction.atomic():
@@ -181,22 +290,15 @@ def reminder_send(
                 reminder.last_error = reason
                 reminder.save(update_fields=["status", "last_error"])
                 return SendResult("skipped", reason)
-            reminder.attempts += 1
             try:
                 message = reminder_message(reminder=reminder)
                 if mail is not None:
                     message.connection = mail
                 message.send()
             except (smtplib.SMTPException, OSError) as error:
-                reminder.last_error = f"{type(error).__name__}: {error}"[:1000]
-                if reminder.attempts >= MAX_ATTEMPTS:
-                    reminder.status = Reminder.Status.FAILED
-                else:
-                    reminder.next_attempt_at = now + BACKOFF[reminder.attempts - 1]
-                reminder.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-                status = "failed" if reminder.status == Reminder.Status.FAILED else "retry"
-                return SendResult(status, reminder.last_error)
+                return _failed(reminder, now=now, error=error)
             delivered = True
+            reminder.attempts += 1
             reminder.status = Reminder.Status.SENT
             reminder.sent_at = now
             reminder.last_error = ""
@@ -204,8 +306,6 @@ def reminder_send(
     except DatabaseError:
         if not delivered:
             raise  # nothing went out: the row stays pending and is claimed again after its lease
-        # The email went but the database dropped us before the row said so: keep trying to
-        # record it, or the next claim would send it a second time.
         _record_sent_despite_database_errors(reminder_id=reminder_id, now=now)
     return SendResult("sent")
 

@@ -229,23 +229,37 @@ def test_the_periodic_task_queues_the_claimed_reminders_in_batches_after_commit(
 # Transactional: like a worker, with no test transaction around it for the recovery to break.
 @pytest.mark.django_db(transaction=True)
 def test_a_database_dropped_after_the_email_went_does_not_send_it_twice(cast, smtp_to_sink, monkeypatch):
-    from django.db import OperationalError
+    from django.core.mail import EmailMultiAlternatives
+    from django.db import OperationalError, connection
 
-    now = at("2026-10-03")
+    # Alice is due her first role review too: it goes the locked way (lock, check, send, mark),
+    # the cycle's invitations the claimed way (claim, send, commit).
+    cast.alice.manager_role_started_on = datetime.date(2025, 11, 1)
+    cast.alice.save()
+    now = at("2026-11-10")
     report = reminders_dispatch(now=now)
-    original_save = Reminder.save
+    assert {reminder.kind for reminder in Reminder.objects.all()} == {"cycle_open", "role_review"}
+    went = []
+    original_send, original_commit = EmailMultiAlternatives.send, connection._commit
 
-    def save_then_lose_the_connection(self, *args, **kwargs):
-        if self.status == "sent":  # the email went; the database goes away before the row says so
-            raise OperationalError("server closed the connection unexpectedly")
-        return original_save(self, *args, **kwargs)
+    def send(self, *args, **kwargs):
+        went.append(original_send(self, *args, **kwargs))
+        return went[-1]
 
-    monkeypatch.setattr(Reminder, "save", save_then_lose_the_connection)
+    def commit_lost():
+        if not went:
+            return original_commit()
+        went.clear()  # the email went; the database goes away before the row is committed as sent
+        connection.rollback()
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", send)
+    monkeypatch.setattr(connection, "_commit", commit_lost)
     assert set(send_claimed(report, now)) == {"sent"}
     monkeypatch.undo()
     assert set(Reminder.objects.values_list("status", "attempts")) == {("sent", 1)}
     assert send_claimed(report, now) == ["not pending"] * len(report.claimed)
-    assert len(smtp_to_sink.messages) == len(report.claimed)
+    assert len(smtp_to_sink.messages) == len(report.claimed) == 4
 
 
 def test_a_batch_goes_over_one_smtp_connection(cast, smtp_to_sink):
@@ -270,3 +284,23 @@ def test_an_smtp_error_mid_batch_fails_that_reminder_only_and_the_rest_go_over_a
         Reminder.objects.filter(status="sent").values_list("email", flat=True)
     )
     assert len(smtp_to_sink.handler.sessions) == 2  # the connection was closed after the error, and reopened
+
+
+def test_a_batch_reads_its_reminders_once_and_claims_each_in_one_statement(cast, smtp_to_sink):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests import factories
+
+    for _ in range(7):
+        factories.ManagerFactory(organisation=cast.acme, team=cast.alice.team)
+    now = at("2026-10-03")
+    report = reminders_dispatch(now=now)
+    assert len(report.claimed) == 10
+    with CaptureQueriesContext(connection) as queries:
+        results = reminders_send(reminder_ids=report.claimed, now=now)
+    assert [result.status for result in results] == ["sent"] * 10
+    # The batch's reminders with their people, once; then per reminder its transaction (a savepoint
+    # in a test), the claim that marks it sent if it is still pending and still needed, and the commit.
+    assert len(queries.captured_queries) == 1 + 3 * 10, [query["sql"][:80] for query in queries.captured_queries]
+    assert len(smtp_to_sink.messages) == 10
