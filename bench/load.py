@@ -212,7 +212,9 @@ def prepare(*, name: str, managers: int, hr: int, think: float, hr_managers: int
         profile = AnswerProfile(week=week, role=rng.choice(["em", "tlm"]), tlm_statements=rng.randint(0, 6),
                                 practice=rng.randint(0, 4), best_judgement=rng.random() < 0.5)  # fmt: skip
         posted = as_posted(answers_for(version.definition, profile))
-        answer_sets.append([{q["id"]: posted[q["id"]] for q in section["questions"]} for section in version.sections])
+        # Only what is asked of this profile, as a browser posts it (a practice only some roles are asked is not).
+        answer_sets.append([{q["id"]: posted[q["id"]] for q in section["questions"] if q["id"] in posted}
+                            for section in version.sections])  # fmt: skip
     analyze()
     connection.close()
 
