@@ -99,7 +99,7 @@ def seed(*, slug: str, managers: int, teams: int, quarters: int, rng: random.Ran
             assessments.append((
                 next_id, uuid.uuid4(), membership.pk, version.pk, "submitted", "{}", 7, 7, submitted, submitted,
                 submitted, quarter.label, "1.0", "{}", rng.choice(archetypes), membership.manager_role, statements,
-                statements >= 3, rng.randint(0, 100), False, False, membership.team_id,
+                statements >= 3, rng.randint(0, 100), False, False, membership.team_id, "[]", "[]",
             ))  # fmt: skip
             for slug_ in anti_patterns:
                 risk = rng.randint(0, 100)
@@ -108,7 +108,7 @@ def seed(*, slug: str, managers: int, teams: int, quarters: int, rng: random.Ran
     columns = (
         "id, public_id, manager_id, version_id, status, answers, furthest_step, current_step, started_at, "
         "updated_at, submitted_at, period, engine_version, outcome, closest_archetype, held_role, "
-        "tlm_statements, tlm_may_fit, judgement, shared_with_hr, known_to_hr, team_id"
+        "tlm_statements, tlm_may_fit, judgement, shared_with_hr, known_to_hr, team_id, plan, plan_from"
     )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

@@ -52,6 +52,9 @@ class Organisation(models.Model):
         help_text="Days after a cycle opens before one reminder goes to managers who have not finished.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on whenever something the dashboards count live changes (emassess.orgs.live), so that
+    # they can keep what they counted until then.
+    live_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -144,6 +147,8 @@ class Membership(models.Model):
                 name="manager_role_only_for_managers",
             ),
         ]
+        # The one-year reviews coming up are found by the date the role began, at any size.
+        indexes = [models.Index(fields=["organisation", "manager_role_started_on"], name="role_start_by_organisation")]
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.organisation}"

@@ -17,6 +17,7 @@ from emassess.orgs import csv_import
 from emassess.orgs.audit import audit_record, form_changes
 from emassess.orgs.forms import OrganisationSettingsForm, PersonForm, TeamForm
 from emassess.orgs.invitation_emails import INVITATION_SALT, INVITATION_VALID_FOR
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation, Team
 from emassess.orgs.selectors import (
     NotInvitable,
@@ -228,6 +229,7 @@ def invitation_accept(
                     manager_role=invitation.manager_role,
                     manager_role_started_on=invitation.manager_role_started_on,
                 )
+                live_counts_changed(organisation_id=invitation.organisation_id)
         except IntegrityError:
             # Another organisation's invitation was accepted by the same person at the same moment.
             raise InvitationUnavailable(Unavailable.MEMBER_ELSEWHERE, invitation) from None
@@ -247,12 +249,14 @@ def membership_deactivate(*, membership: Membership, by: Membership) -> None:
     if membership.pk == by.pk:
         raise CannotDeactivateSelf
     User.objects.filter(pk=membership.user_id).update(is_active=False)
+    live_counts_changed(organisation_id=membership.organisation_id)
     audit_record(action=AuditEvent.Action.PERSON_DEACTIVATED, organisation=membership.organisation,
                  actor=by.user, subject=membership)  # fmt: skip
 
 
 def membership_reactivate(*, membership: Membership, by: Membership) -> None:
     User.objects.filter(pk=membership.user_id).update(is_active=True)
+    live_counts_changed(organisation_id=membership.organisation_id)
     audit_record(action=AuditEvent.Action.PERSON_REACTIVATED, organisation=membership.organisation,
                  actor=by.user, subject=membership)  # fmt: skip
 
@@ -266,6 +270,7 @@ def membership_update(*, form: PersonForm, by: Membership) -> Membership:
         User.objects.filter(pk=membership.user_id).update(full_name=form.cleaned_data["full_name"])
         membership.user.full_name = form.cleaned_data["full_name"]
     if changes:
+        live_counts_changed(organisation_id=membership.organisation_id)  # a role, a team, a start date, a name
         audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=membership.organisation,
                      actor=by.user, subject=membership, detail=changes)  # fmt: skip
     return membership
@@ -274,8 +279,11 @@ def membership_update(*, form: PersonForm, by: Membership) -> Membership:
 def organisation_settings_update(*, form: OrganisationSettingsForm, by: Membership) -> Organisation:
     """Save a valid settings form and record what changed (such as whether HR sees individual results)."""
     changes = form_changes(form)
-    organisation = form.save()
+    organisation = form.save(commit=False)
+    # Only the form's own fields: a whole-row save would put back a live_version read before a change.
+    organisation.save(update_fields=list(form.fields))
     if changes:
+        live_counts_changed(organisation_id=organisation.pk)  # the cadence, the time zone, what HR may see
         audit_record(action=AuditEvent.Action.SETTINGS_CHANGED, organisation=organisation,
                      actor=by.user, detail=changes)  # fmt: skip
     return organisation
@@ -297,6 +305,7 @@ def team_create(*, form: TeamForm, by: Membership) -> Team:
     try:
         with transaction.atomic():
             team = form.save()
+            live_counts_changed(organisation_id=team.organisation_id)  # a new row on the heatmap
     except IntegrityError:
         # The unique name: a colleague created it between the form's check and this save.
         raise CannotNameTeam(f"There is already a team called “{form.cleaned_data['name']}”.") from None
@@ -312,6 +321,7 @@ def team_update(*, form: TeamForm, by: Membership) -> Team:
     try:
         with transaction.atomic():
             team = form.save()
+            live_counts_changed(organisation_id=team.organisation_id)  # its name on the pages
     except IntegrityError:
         raise CannotNameTeam(f"There is already a team called “{form.cleaned_data['name']}”.") from None
     if changes:
@@ -330,6 +340,7 @@ def team_archive(*, team: Team, by: Membership, now: datetime.datetime | None = 
         if Team.objects.filter(pk=team.pk, archived_at=None).update(archived_at=now) != 1:
             return 0
         moved = Membership.objects.filter(team=team).update(team=None)
+        live_counts_changed(organisation_id=team.organisation_id)
         Invitation.objects.filter(team=team, accepted_at=None, revoked_at=None).update(team=None)
     team.archived_at = now
     audit_record(action=AuditEvent.Action.TEAM_ARCHIVED, organisation=team.organisation, actor=by.user,
@@ -341,6 +352,7 @@ def team_restore(*, team: Team, by: Membership) -> bool:
     """Offer an archived team again (empty: its former people stay where they are now)."""
     if Team.objects.filter(pk=team.pk).exclude(archived_at=None).update(archived_at=None) != 1:
         return False
+    live_counts_changed(organisation_id=team.organisation_id)
     team.archived_at = None
     audit_record(action=AuditEvent.Action.TEAM_RESTORED, organisation=team.organisation, actor=by.user,
                  detail={"team": team.name})  # fmt: skip

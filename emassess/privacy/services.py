@@ -19,6 +19,7 @@ from django.utils import timezone
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
 from emassess.orgs.audit import audit_record
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation
 from emassess.orgs.selectors import ERASED_EMAIL_DOMAIN
 from emassess.reminders.models import Reminder
@@ -163,5 +164,6 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
         log.objects.filter(username__iexact=email).delete()
     organisation = membership.organisation
     membership.user.delete()  # and with it the membership
+    live_counts_changed(organisation_id=organisation.pk)
     audit_record(action=AuditEvent.Action.PERSON_ERASED, organisation=organisation, actor=by.user,
                  detail={"kept": "aggregated numbers only"})  # fmt: skip
