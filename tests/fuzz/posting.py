@@ -104,7 +104,7 @@ WATCHED = {
                  "shared_with_hr", "submitted_at", "plan"),
     RoleReview: ("pk", "status", "answers", "recommendation", "submitted_at"),
     Invitation: ("pk", "email", "full_name", "role", "team_id", "manager_role", "manager_role_started_on",
-                 "expires_at", "accepted_at", "revoked_at"),
+                 "reports_to_id", "expires_at", "accepted_at", "revoked_at"),
     Membership: ("pk", "user_id", "organisation_id", "role", "team_id", "reports_to_id", "manager_role",
                  "manager_role_started_on", "nudges_unsubscribed_at"),
     Organisation: ("pk", "name", "cadence_months", "nudge_after_days", "timezone", "anonymity_threshold",
