@@ -26,6 +26,7 @@ from hypothesis.control import currently_in_test_context
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
+from emassess.feedback.models import Response
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
 from emassess.reminders.models import Reminder
 from emassess.reviews.models import RoleReview
@@ -112,6 +113,7 @@ WATCHED = {
     User: ("pk", "email", "full_name", "is_active", "password"),
     Team: ("pk", "organisation_id", "name", "kind", "archived_at"),
     Reminder: ("pk", "person_id", "kind", "period", "status"),
+    Response: ("pk", "report_id", "manager_id", "version_id", "cycle", "answers", "submitted_at"),
 }  # fmt: skip
 
 
