@@ -15,10 +15,11 @@ from emassess.feedback.survey import DONT_KNOW, SCALE_MAX, current_survey
 from emassess.orgs.models import Membership
 
 # Manager -> how much of each trap their reports see (0..4), and how many of them answer: Tomás's
-# three all answer and see a Bottleneck he may not; four of Emma's six answer; two of Priya's four
-# do, too few, so her team view stays hidden.
+# three all answer and see him as out of reach far more than he does (a blind spot); four of Emma's
+# six answer and see much less of a Bottleneck than she does (a hidden strength); two of Priya's
+# four answer, too few, so her team view stays hidden.
 DEMO_TEAM_VIEWS: dict[str, tuple[dict[str, int], int]] = {
-    "tlm@acme.test": ({"bottleneck-manager": 3, "out-of-reach-manager": 2}, 3),
+    "tlm@acme.test": ({"bottleneck-manager": 3, "out-of-reach-manager": 3}, 3),
     "em@acme.test": ({"out-of-reach-manager": 3, "weekend-warrior": 2}, 4),
     "priya@acme.test": ({"lgtm-machine": 2}, 2),
 }
