@@ -132,3 +132,28 @@ def test_a_third_of_the_scale_is_the_line():
     from emassess.feedback.team import is_wide_gap
 
     assert [is_wide_gap(gap) for gap in (33, 34, -33, -34, 0)] == [False, True, False, True, False]
+
+
+def test_the_team_view_queries_grow_with_cycles_shown_not_with_reports(
+    client, cast, submit, answer, alices_reports, time_machine
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    submit(cast.alice, "2026-Q3")
+    for report in alices_reports[:3]:
+        answer(report, "2026-08-10", level=2)
+    team_page(client, cast.alice, time_machine=time_machine)  # released on the first reading
+    with CaptureQueriesContext(connection) as one_cycle_of_three:
+        client.get(reverse("feedback_team_view"))
+    submit(cast.alice, "2026-Q4")
+    for report in alices_reports:
+        answer(report, "2026-11-10", level=2)  # all five in 2026-Q4
+    assert team_page(client, cast.alice, "2027-01-05", time_machine).count('data-testid="team-view-cycle"') == 2
+    with CaptureQueriesContext(connection) as two_cycles_of_five:
+        client.get(reverse("feedback_team_view"))
+    # Per cycle shown: its release, the self-assessment of the cycle and its risks; nothing per report.
+    per_cycle = 3
+    assert len(two_cycles_of_five) == len(one_cycle_of_three) + per_cycle, [
+        q["sql"] for q in two_cycles_of_five.captured_queries
+    ]
