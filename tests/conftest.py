@@ -106,6 +106,16 @@ def version(framework):
 
 
 @pytest.fixture
+def survey(framework):
+    """The upward-feedback survey published as `make run` publishes it."""
+    from emassess.feedback.survey import build_definition as survey_definition
+    from emassess.feedback.survey import read_survey, survey_publish
+
+    published, _ = survey_publish(definition=survey_definition(read_survey()))
+    return published
+
+
+@pytest.fixture
 def submit_on(version):
     """submit_on(manager, datetime.date(2026, 1, 10), behaviour={...}): a result submitted at noon
     UTC that day, answered as tests.helpers.answers_to describes (on week() unless week= is given)."""

@@ -32,6 +32,7 @@ from emassess.orgs.selectors import (
     Status,
     active_teams,
     invitation_blocker,
+    reports_to_candidates,
     team_name_clash,
 )
 
@@ -88,6 +89,13 @@ def _check_start_date(value: datetime.date | None, organisation: Organisation) -
         raise ValidationError("The role start date is in the future: enter the day the role actually began.")
 
 
+REPORTS_TO_LABEL = "Reports to (optional)"
+REPORTS_TO_HELP = (
+    "Their manager. A report answers the short upward-feedback survey about this person each cycle, "
+    "and this person's home page lists them."
+)
+
+
 # One choice for what someone does, so no form can say "a manager, not a manager": the two
 # manager roles stand for role=manager with that EM or TLM role.
 INVITE_ROLE_CHOICES = [
@@ -113,14 +121,22 @@ class InviteForm(forms.Form):
         widget=DATE_WIDGET,
         help_text="For an engineering or tech lead manager: the day their current role began (YYYY-MM-DD).",
     )
+    reports_to = _PersonChoice(
+        label=REPORTS_TO_LABEL,
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text=REPORTS_TO_HELP,
+    )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         _rows(self, "team").queryset = active_teams(organisation=organisation)
+        _rows(self, "reports_to").queryset = reports_to_candidates(organisation=organisation)
         self.helper = _helper(
             Field("email"), Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
-            Field("manager_role_started_on", css_class="w-auto"),
+            Field("manager_role_started_on", css_class="w-auto"), Field("reports_to", css_class="w-auto"),
         )  # fmt: skip
 
     def clean_email(self) -> str:
@@ -160,7 +176,11 @@ class PersonForm(forms.ModelForm):
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
     team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
     reports_to = _PersonChoice(
-        label="Reports to (optional)", queryset=Membership.objects.none(), required=False, empty_label="Nobody"
+        label=REPORTS_TO_LABEL,
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text=REPORTS_TO_HELP,
     )
 
     class Meta:
@@ -180,11 +200,9 @@ class PersonForm(forms.ModelForm):
             Q(archived_at=None) | Q(pk=self.instance.team_id)
         ).order_by("name")
         _choices(self, "manager_role").choices = MANAGER_ROLE_CHOICES
-        _rows(self, "reports_to").queryset = (
-            organisation.memberships.exclude(pk=self.instance.pk)
-            .select_related("user")
-            .order_by("user__full_name", "user__email")
-        )
+        _rows(self, "reports_to").queryset = reports_to_candidates(
+            organisation=organisation, keep=self.instance.reports_to
+        ).exclude(pk=self.instance.pk)
         self.helper = _helper(
             Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
             _manager_fieldset(), Field("reports_to", css_class="w-auto"),

@@ -193,6 +193,8 @@ class Invitation(models.Model):
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     manager_role = models.CharField(max_length=10, choices=Membership.ManagerRole.choices, blank=True)
     manager_role_started_on = models.DateField(null=True, blank=True)
+    # Whom the person will report to once they join; erasing that person leaves it empty.
+    reports_to = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -230,7 +232,7 @@ class AuditEvent(models.Model):
         RESULT_UNSHARED = "result_unshared", "Stopped sharing a result with HR"
         RESULT_REOPENED = "result_reopened", "Reopened a result to change the answers"
         RESULT_RESUBMITTED = "result_resubmitted", "Resubmitted a result with changed answers"
-        PERSON_CHANGED = "person_changed", "Changed a person's name, role or team"
+        PERSON_CHANGED = "person_changed", "Changed a person's name, role, team or manager"
         PERSON_DEACTIVATED = "person_deactivated", "Deactivated a person"
         PERSON_REACTIVATED = "person_reactivated", "Reactivated a person"
         SETTINGS_CHANGED = "settings_changed", "Changed the organisation's settings"

@@ -26,6 +26,8 @@ from emassess.orgs.selectors import (
     member_emails,
     open_invitation_emails,
     operator_emails,
+    person_label,
+    reports_to_emails,
     team_names,
 )
 from emassess.orgs.tasks import send_invitation_email
@@ -51,6 +53,7 @@ def invitation_create(
     team: Team | None = None,
     manager_role: str = "",
     manager_role_started_on: datetime.date | None = None,
+    reports_to: Membership | None = None,
     now: datetime.datetime | None = None,
 ) -> Invitation:
     """Store the invitation and email its link once the transaction commits."""
@@ -69,6 +72,7 @@ def invitation_create(
                 team=team,
                 manager_role=manager_role if role == Membership.Role.MANAGER else "",
                 manager_role_started_on=manager_role_started_on if role == Membership.Role.MANAGER else None,
+                reports_to=reports_to if reports_to and reports_to.organisation_id == organisation.pk else None,
                 invited_by=invited_by,
                 expires_at=now + INVITATION_VALID_FOR,
             )
@@ -144,7 +148,7 @@ def invitation_from_token(*, token: str, now: datetime.datetime | None = None) -
         raise InvitationUnavailable(Unavailable.INVALID) from None
     invitation_id = payload.get("invitation") if isinstance(payload, dict) else None
     invitation = (
-        Invitation.objects.select_related("organisation", "team").filter(pk=invitation_id).first()
+        Invitation.objects.select_related("organisation", "team", "reports_to__user").filter(pk=invitation_id).first()
         if isinstance(invitation_id, int)
         else None
     )
@@ -219,13 +223,19 @@ def invitation_accept(
             if invitation.team and invitation.team.organisation_id == invitation.organisation_id
             else None
         )
+        reports_to = (
+            invitation.reports_to
+            if invitation.reports_to and invitation.reports_to.organisation_id == invitation.organisation_id
+            else None
+        )
         try:
             with transaction.atomic():
-                Membership.objects.create(
+                membership = Membership.objects.create(
                     user=user,
                     organisation_id=invitation.organisation_id,
                     role=invitation.role,
                     team=team,
+                    reports_to=reports_to,
                     manager_role=invitation.manager_role,
                     manager_role_started_on=invitation.manager_role_started_on,
                 )
@@ -233,6 +243,13 @@ def invitation_accept(
         except IntegrityError:
             # Another organisation's invitation was accepted by the same person at the same moment.
             raise InvitationUnavailable(Unavailable.MEMBER_ELSEWHERE, invitation) from None
+        if reports_to is not None:
+            # Whom someone reports to decides whose survey they answer: the log says when it was
+            # set and by whom (the admin who invited them).
+            audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=invitation.organisation,
+                         actor=invitation.invited_by, subject=membership,
+                         detail={"reports_to": f"— → {person_label(reports_to)}",
+                                 "how": "set in the invitation, on joining"})  # fmt: skip
     return user
 
 
@@ -265,6 +282,11 @@ def membership_update(*, form: PersonForm, by: Membership) -> Membership:
     """Save a valid person form (Membership.clean has checked the change), their name with it, and
     record what changed."""
     changes = form_changes(form)
+    if "reports_to" in changes:
+        # Named, not numbered: "Alice Able (alice@acme.test) → Carol Cole (carol@acme.test)".
+        before_id = form.initial.get("reports_to")
+        before = Membership.objects.select_related("user").filter(pk=before_id).first() if before_id else None
+        changes["reports_to"] = f"{person_label(before)} → {person_label(form.cleaned_data['reports_to'])}"
     membership = form.save()
     if "full_name" in changes:
         User.objects.filter(pk=membership.user_id).update(full_name=form.cleaned_data["full_name"])
@@ -373,8 +395,11 @@ class ImportRejected(Exception):
 def people_import_context(
     *, organisation: Organisation, today: datetime.date | None = None
 ) -> csv_import.ImportContext:
+    managers, inactive = reports_to_emails(organisation=organisation)
     return csv_import.ImportContext(
         member_emails=member_emails(organisation=organisation),
+        reports_to_ids=managers,
+        inactive_emails=inactive,
         invited_emails=open_invitation_emails(organisation=organisation),
         operator_emails=operator_emails(),
         teams=team_names(organisation=organisation),
@@ -424,6 +449,7 @@ def _import_rows(
             team=teams[row.team.casefold()] if row.team else None,
             manager_role=row.manager_role,
             manager_role_started_on=row.role_started_on,
+            reports_to_id=row.reports_to_id,
             invited_by=invited_by,
             expires_at=now + INVITATION_VALID_FOR,
         )
