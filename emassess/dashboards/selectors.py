@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 
 from emassess.assessments.models import Assessment
 from emassess.assessments.selectors import submitted_in_cycle
@@ -512,6 +512,13 @@ class FollowUpList:
     count: int
     first: list  # the first FOLLOW_UP_PREVIEW entries
 
+    @classmethod
+    def of(cls, people: QuerySet[Membership]) -> FollowUpList:
+        """The count and the first of a list in one query: the database finds the list once, where
+        a count and a slice would have it find the list twice (a tenth of a second at 50,000)."""
+        first = list(people.annotate(listed=Window(Count("pk")))[:FOLLOW_UP_PREVIEW])
+        return cls(first[0].listed if first else 0, first)
+
 
 @dataclass(frozen=True)
 class FollowUps:
@@ -599,7 +606,7 @@ def one_year_review_list(*, organisation: Organisation, today: datetime.date) ->
 
 
 def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps:
-    """The lists HR acts on, as counts and their first names (five queries), counted once and kept
+    """The lists HR acts on, as counts and their first names (three queries), counted once and kept
     (`kept`) until someone on them, or who would be, changes."""
 
     def count() -> FollowUps:
@@ -610,9 +617,9 @@ def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps
         return FollowUps(
             current=current,
             previous=shift(current, -1, organisation.cadence_months),
-            overdue=FollowUpList(overdue.count(), list(overdue[:FOLLOW_UP_PREVIEW])),
+            overdue=FollowUpList.of(overdue),
             one_year_reviews=FollowUpList(len(reviews), reviews[:FOLLOW_UP_PREVIEW]),
-            never_assessed=FollowUpList(never.count(), list(never[:FOLLOW_UP_PREVIEW])),
+            never_assessed=FollowUpList.of(never),
         )
 
     return kept(kept_key(organisation, f"follow-ups:{today}"), count)
