@@ -45,6 +45,7 @@ setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_framework
 	$(PY) manage.py load_questionnaire
+	$(PY) manage.py load_feedback_survey
 	$(PY) manage.py install_schedules
 	$(PY) manage.py load_demo
 	$(PY) manage.py release_figures --all

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "emassess.orgs",
     "emassess.assessments",
     "emassess.reviews",
+    "emassess.feedback",
     "emassess.reminders",
     "emassess.dashboards",
     "emassess.privacy",

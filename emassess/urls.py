@@ -14,6 +14,7 @@ urlpatterns = [
     path("framework/", framework_views.guide, name="framework_guide"),
     path("assessments/", include("emassess.assessments.urls")),
     path("reviews/", include("emassess.reviews.urls")),
+    path("feedback/", include("emassess.feedback.urls")),
     path("", include("emassess.orgs.urls")),
     path("", include("emassess.reminders.urls")),
     path("", include("emassess.privacy.urls")),

@@ -18,6 +18,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 
 from emassess.accounts.models import User
@@ -41,6 +42,13 @@ from tests.helpers import TODAY, posted_answers_to
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """What the dashboards keep (emassess.dashboards.selectors.kept) is keyed by organisation id, and
+    SQLite hands a rolled-back test's ids out again: every test starts with nothing kept."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -94,6 +102,16 @@ def definition(django_db_setup, django_db_blocker) -> dict:
 def version(framework):
     """The questionnaire published as `make run` publishes it."""
     published, _ = questionnaire_publish(definition=build_definition(read_questionnaire(), framework_snapshot()))
+    return published
+
+
+@pytest.fixture
+def survey(framework):
+    """The upward-feedback survey published as `make run` publishes it."""
+    from emassess.feedback.survey import build_definition as survey_definition
+    from emassess.feedback.survey import read_survey, survey_publish
+
+    published, _ = survey_publish(definition=survey_definition(read_survey()))
     return published
 
 

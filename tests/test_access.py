@@ -24,6 +24,10 @@ ACME_HR_ONLY = {
     "org_admin": 200,
     "superuser": 403,
 }
+REPORT_ONLY = {
+    "anonymous": LOGIN, "report": 200, "manager": 403, "other_manager": 403,
+    "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
+}  # fmt: skip
 # For each page, the status each role gets; "login" = redirected to the login page. Alice
 # ("manager") owns the assessments; Carol ("other_manager") is a manager of the same organisation.
 EXPECTED = {
@@ -110,6 +114,15 @@ EXPECTED = {
         "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
     },
     "role_review_result": MANAGERS_ONLY_OWN,
+    # Upward feedback: a report's own survey and answers; a manager's own team view (no id in the
+    # address, so nobody can ask for another's).
+    "feedback_survey": REPORT_ONLY,
+    "feedback_survey (post)": REPORT_ONLY,  # an empty post: the page again, saying what is missing
+    "feedback_answers": REPORT_ONLY,
+    "feedback_team_view": {
+        "anonymous": LOGIN, "report": 403, "manager": 200, "other_manager": 200,
+        "hr": 403, "other_org_hr": 403, "org_admin": 403, "superuser": 403,
+    },
     "audit_log": {
         "anonymous": LOGIN, "report": 403, "manager": 403, "other_manager": 403,
         "hr": 403, "other_org_hr": 403, "org_admin": 200, "superuser": 403,
@@ -187,12 +200,14 @@ def request_for(page: str, cast, version) -> tuple[str, str, dict]:
         return "get", password_reset_url(user=someone).removeprefix(settings.SITE_URL), {}
     if page == "assessment_start":
         return "post", reverse(page), {}
+    if page == "feedback_survey (post)":
+        return "post", reverse("feedback_survey"), {}
     return "get", reverse(page), {}
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("page", sorted(EXPECTED))
-def test_every_url_checks_who_is_asking(client, cast, version, page, role):
+def test_every_url_checks_who_is_asking(client, cast, version, survey, page, role):
     method, url, data = request_for(page, cast, version)
     login_as(client, cast, role)
     response = getattr(client, method)(url, data)

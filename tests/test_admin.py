@@ -18,6 +18,7 @@ ADD_PAGE = {
     "axes.AccessAttempt": 403,
     "axes.AccessFailureLog": 403,
     "axes.AccessLog": 403,
+    "feedback.SurveyVersion": 403,  # published by load_feedback_survey; responses are not in the admin at all
     "django_celery_beat.ClockedSchedule": 200,
     "django_celery_beat.CrontabSchedule": 200,
     "django_celery_beat.IntervalSchedule": 200,

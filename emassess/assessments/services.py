@@ -20,6 +20,7 @@ from emassess.assessments.questionnaire import current_version
 from emassess.assessments.selectors import can_change, cycle_at, result_in_cycle, submitted_in_cycle
 from emassess.orgs.audit import audit_record
 from emassess.orgs.cycles import parse_quarter, quarter_of
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import AuditEvent, Membership
 
 
@@ -91,7 +92,9 @@ def assessment_start(*, manager: Membership, now: datetime.datetime | None = Non
     plan_from = previous.plan if previous is not None else []
     try:
         with transaction.atomic():
-            return Assessment.objects.create(manager=manager, version=version, answers=answers, plan_from=plan_from)
+            draft = Assessment.objects.create(manager=manager, version=version, answers=answers, plan_from=plan_from)
+            live_counts_changed(organisation_id=manager.organisation_id)  # not started -> in progress
+            return draft
     except IntegrityError:
         # A second tab started one at the same moment: there is exactly one draft, use it.
         return manager.assessments.get(status=Assessment.Status.DRAFT)
@@ -222,6 +225,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
             )
             if claimed == 1:
                 _store_scores(assessment.pk, outcome)
+                live_counts_changed(organisation_id=organisation.pk)  # in progress -> done
             else:
                 done = result_in_cycle(manager=manager, cycle=cycle)
                 if done is not None and done.pk != assessment.pk:
@@ -315,6 +319,7 @@ def assessment_set_shared(*, assessment: Assessment, shared: bool, by: User) -> 
     assessment.shared_with_hr = shared
     assessment.known_to_hr = assessment.known_to_hr or shared
     assessment.save(update_fields=["shared_with_hr", "shared_at", "known_to_hr", "updated_at"])
+    live_counts_changed(organisation_id=assessment.manager.organisation_id)  # which results HR knows
     action = AuditEvent.Action.RESULT_SHARED if shared else AuditEvent.Action.RESULT_UNSHARED
     audit_record(action=action, organisation=assessment.manager.organisation, actor=by,
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip

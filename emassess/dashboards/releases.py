@@ -32,6 +32,7 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 from emassess.assessments.models import Assessment, RiskScore
 from emassess.dashboards.models import Release, ReleasedFigure, ReleasedGroup
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import Membership, Organisation
 
 logger = logging.getLogger(__name__)
@@ -73,10 +74,11 @@ def shared_counts(
     (each manager's latest of the quarter before the cutoff) HR knows one by one, per team at
     submission (None: no team): results shared or shown to HR, and those of people who are now HR
     or org admins themselves. With HR allowed every result, aggregates protect nothing more than the
-    results themselves: nothing is counted then."""
-    counts: dict[str, dict[int | None, int]] = defaultdict(lambda: defaultdict(int))
+    results themselves: nothing is counted then. Every quarter asked about has its (perhaps empty)
+    counts."""
+    counts: dict[str, dict[int | None, int]] = {quarter: defaultdict(int) for quarter in cutoffs}
     if organisation.hr_sees_individual_results or not cutoffs:
-        return counts
+        return {quarter: {} for quarter in cutoffs}
     cutoff = Case(*(When(period=quarter, then=Value(moment)) for quarter, moment in cutoffs.items()))
     staff = organisation.memberships.filter(role__in=[Membership.Role.HR, Membership.Role.ORG_ADMIN])
     newer = Assessment.objects.filter(
@@ -98,7 +100,7 @@ def shared_counts(
         )
         for row in results.values("period", "team").annotate(n=Count("id")):
             counts[row["period"]][row["team"]] += row["n"]
-    return counts
+    return {quarter: dict(teams) for quarter, teams in counts.items()}  # plain dicts: they are kept in a cache
 
 
 def hidden_flags(
@@ -163,6 +165,7 @@ def quarter_release(*, organisation: Organisation, quarter: Cycle, now: datetime
                 threshold=organisation.anonymity_threshold,
             )
             _store_figures(release, results)
+            live_counts_changed(organisation_id=organisation.pk)  # the pages show the new figures
     except IntegrityError:
         return None  # another dispatcher released it first
     return release
@@ -232,6 +235,7 @@ def release_refresh(*, release: Release, shared: dict[int | None, int]) -> None:
     release.threshold = release.organisation.anonymity_threshold
     release.shared = shared_fingerprint(shared)
     release.save(update_fields=["threshold", "shared"])
+    live_counts_changed(organisation_id=release.organisation_id)
 
 
 def figures_release_due(*, now: datetime.datetime, every_quarter: bool = False) -> list[Release]:

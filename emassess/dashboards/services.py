@@ -12,6 +12,7 @@ from emassess.assessments.models import Assessment
 from emassess.dashboards.exports import dashboard_csv
 from emassess.dashboards.selectors import Overview, TeamPage
 from emassess.orgs.audit import audit_record
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import AuditEvent, Organisation
 
 
@@ -39,13 +40,14 @@ def result_open_for_hr(*, organisation: Organisation, public_id: uuid.UUID, read
         raise Http404("No such result.")
     audit_record(action=AuditEvent.Action.RESULT_VIEWED, organisation=organisation, actor=reader,
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
-    results_shown_to_hr(results=[assessment])
+    results_shown_to_hr(organisation=organisation, results=[assessment])
     return assessment
 
 
-def results_shown_to_hr(*, results: Iterable[Assessment]) -> None:
+def results_shown_to_hr(*, organisation: Organisation, results: Iterable[Assessment]) -> None:
     """HR has now seen these results one by one (shared, or the organisation lets HR see them): from
     now on, and even once that is switched off again, they protect nobody in released figures."""
-    unknown = [result.pk for result in results if not result.known_to_hr]
+    unknown = [result for result in results if not result.known_to_hr]
     if unknown:
-        Assessment.objects.filter(pk__in=unknown).update(known_to_hr=True)
+        Assessment.objects.filter(pk__in=[result.pk for result in unknown]).update(known_to_hr=True)
+        live_counts_changed(organisation_id=organisation.pk)

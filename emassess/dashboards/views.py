@@ -30,6 +30,7 @@ from emassess.dashboards.selectors import (
 from emassess.dashboards.services import dashboard_export, result_open_for_hr, results_shown_to_hr
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
+from emassess.orgs.live import KEEP_FOR
 from emassess.orgs.models import Membership
 from emassess.reminders.manual import manual_reminders_request
 
@@ -79,6 +80,7 @@ def overview(request: MemberRequest) -> HttpResponse:
         "review_window_days": ONE_YEAR_REVIEW_WINDOW.days,
         "quarters": _quarter_choices(current),
         "threshold": organisation.anonymity_threshold,
+        "keep_for": KEEP_FOR.total_seconds(),
     }
     return render(request, "dashboards/overview.html", context)
 
@@ -91,12 +93,13 @@ def team(request: MemberRequest, pk: int) -> HttpResponse:
     current = cycle_containing(today)
     quarter = _chosen_quarter(request, current)
     page = team_page(team=team, quarter=quarter, today=today)
-    results_shown_to_hr(results=[row.latest for row in page.managers if row.latest])
+    results_shown_to_hr(organisation=organisation, results=[row.latest for row in page.managers if row.latest])
     context = {
         "page": page,
         "trend_chart": prevalence_trend(page.anti_patterns, page.aggregates.trends),
         "quarters": _quarter_choices(current),
         "threshold": organisation.anonymity_threshold,
+        "keep_for": KEEP_FOR.total_seconds(),
     }
     return render(request, "dashboards/team.html", context)
 
@@ -126,7 +129,7 @@ def team_export(request: MemberRequest, pk: int) -> HttpResponse:
     today = organisation.today()
     quarter = _chosen_quarter(request, cycle_containing(today))
     page = team_page(team=team, quarter=quarter, today=today)
-    results_shown_to_hr(results=[row.latest for row in page.managers if row.latest])
+    results_shown_to_hr(organisation=organisation, results=[row.latest for row in page.managers if row.latest])
     content = dashboard_export(page=page, organisation=organisation, label=f"team {team.name}", by=request.user)
     return _csv_response(content, export_filename(organisation=organisation, quarter=quarter, team=team))
 

@@ -5,6 +5,8 @@ from django.utils import timezone
 
 from emassess.assessments.engine import FEW_REPORTS
 from emassess.assessments.selectors import cycle_status, draft_of, submitted_list
+from emassess.feedback.selectors import responses_given, survey_status
+from emassess.feedback.team import threshold
 from emassess.orgs.access import MemberRequest, membership_of, role_required
 from emassess.orgs.models import Membership
 from emassess.orgs.selectors import direct_report_list, role_anniversary
@@ -51,10 +53,19 @@ def manager_home(request: MemberRequest) -> HttpResponse:
         # Done this cycle or not, whether the result may still change, when the next cycle opens.
         "cycle": cycle_status(manager=membership, now=timezone.now()),
         "latest": submitted_list(manager=membership).first(),
+        "feedback_needed": threshold(membership.organisation.anonymity_threshold),
     }
     return render(request, "home/manager_home.html", context)
 
 
 @role_required(Membership.Role.REPORT)
 def report_home(request: MemberRequest) -> HttpResponse:
-    return render(request, "home/report_home.html")
+    report = request.membership
+    context = {
+        # What to answer, about whom and by when, and whether it may still change.
+        "survey": survey_status(report=report, now=timezone.now()),
+        "answered_before": responses_given(report=report).exists(),
+        # From how many answers the manager sees anything: the organisation's threshold, never under 3.
+        "needed": threshold(report.organisation.anonymity_threshold),
+    }
+    return render(request, "home/report_home.html", context)

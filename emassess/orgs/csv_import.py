@@ -18,7 +18,9 @@ from django.core.validators import validate_email
 
 from emassess.orgs.selectors import not_invitable_reason, team_archived_message
 
-HEADER = ("email", "name", "team", "role", "role_start_date")
+HEADER = ("email", "name", "team", "role", "role_start_date", "reports_to")
+# Files written before the reports_to column (the first five columns) are still read.
+SHORT_HEADER = HEADER[:5]
 MAX_MEGABYTES = 1
 MAX_BYTES = MAX_MEGABYTES * 1024 * 1024
 MAX_ROWS = 2000
@@ -52,8 +54,9 @@ class RowError:
 class RawRow:
     line: int  # line number in the file, header = 1, so the admin can find it in their editor
     values: dict[str, str]
-    extra_cells: int = 0  # cells beyond the header's five (a stray comma, an unquoted name)
+    extra_cells: int = 0  # cells beyond the header's (a stray comma, an unquoted name)
     missing_cells: bool = False
+    columns: int = len(HEADER)  # how many the file's header has (five in a file without reports_to)
 
 
 @dataclass
@@ -67,6 +70,8 @@ class ImportRow:
     role: str
     manager_role: str
     role_started_on: datetime.date | None
+    reports_to: str = ""  # the manager's address, lowercased, as typed
+    reports_to_id: int | None = None  # their membership, once the address is an active member's
     errors: list[RowError] = field(default_factory=list)
 
     @property
@@ -87,6 +92,8 @@ class ImportContext:
     teams: dict[str, str]  # lowercased name -> name as stored
     today: datetime.date
     archived_teams: frozenset[str] = frozenset()  # lowercased names of the archived ones
+    reports_to_ids: dict[str, int] = field(default_factory=dict)  # active people: address -> membership id
+    inactive_emails: frozenset[str] = frozenset()  # people who have been deactivated
 
 
 @dataclass
@@ -145,6 +152,7 @@ def read_rows(text: str) -> list[RawRow]:
         header_line = reader.line_num
         columns = tuple(cell.strip().lower() for cell in header)
         _check_header(columns)
+        width = len(columns)
         rows: list[RawRow] = []
         for cells in reader:
             if not any(cell.strip() for cell in cells):
@@ -153,13 +161,15 @@ def read_rows(text: str) -> list[RawRow]:
                 raise CsvFileError(
                     f"The file has more than {MAX_ROWS:,} people. Split it into files of at most {MAX_ROWS:,} rows."
                 )
-            padded = [*cells, *[""] * (len(HEADER) - len(cells))]
+            padded = [*cells[:width], *[""] * (len(HEADER) - min(len(cells), width))]
             rows.append(
                 RawRow(
                     line=reader.line_num,
                     values={column: padded[i].strip() for i, column in enumerate(HEADER)},
-                    extra_cells=max(len(cells) - len(HEADER), 0),
-                    missing_cells=len(cells) < len(HEADER),
+                    extra_cells=max(len(cells) - width, 0),
+                    # The last column is optional: a row may stop before it.
+                    missing_cells=len(cells) < len(SHORT_HEADER),
+                    columns=width,
                 )
             )
     except csv.Error as error:
@@ -170,7 +180,7 @@ def read_rows(text: str) -> list[RawRow]:
 
 
 def _check_header(columns: tuple[str, ...]) -> None:
-    if columns == HEADER:
+    if columns in (HEADER, SHORT_HEADER):
         return
     expected = ",".join(HEADER)
     if len(columns) == 1 and ";" in columns[0]:
@@ -179,7 +189,7 @@ def _check_header(columns: tuple[str, ...]) -> None:
             f"The first line must be exactly: {expected}"
         )
     found = ",".join(columns)
-    missing = [column for column in HEADER if column not in columns]
+    missing = [column for column in SHORT_HEADER if column not in columns]
     unknown = [column for column in columns if column not in HEADER]
     details = []
     if missing:
@@ -188,16 +198,23 @@ def _check_header(columns: tuple[str, ...]) -> None:
         details.append(f"unexpected {', '.join(c or '(blank)' for c in unknown)}")
     if not details:
         details.append("the columns are in a different order")
-    raise CsvFileError(f"The first line must be exactly: {expected} (found: {found}; {'; '.join(details)}).")
+    raise CsvFileError(
+        f"The first line must be exactly: {expected} (found: {found}; {'; '.join(details)}). "
+        "The last column, reports_to, may be left out."
+    )
 
 
 def validate_rows(rows: list[RawRow], *, context: ImportContext) -> ImportResult:
     """Every row with all of its errors, not just the first, so one preview shows everything to fix."""
     first_line_of: dict[str, int] = {}
     new_team_spelling: dict[str, str] = {}
+    # Every address of the file, so a reports_to naming someone on a later line is recognised too.
+    in_file: dict[str, int] = {}
+    for raw in rows:
+        in_file.setdefault(raw.values["email"].lower(), raw.line)
     result = []
     for raw in rows:
-        row = _validate_row(raw, context=context, first_line_of=first_line_of)
+        row = _validate_row(raw, context=context, first_line_of=first_line_of, in_file=in_file)
         if row.team_is_new:
             # Two spellings of one new team ("Platform", "platform") make one team.
             row.team = new_team_spelling.setdefault(row.team.casefold(), row.team)
@@ -205,19 +222,21 @@ def validate_rows(rows: list[RawRow], *, context: ImportContext) -> ImportResult
     return ImportResult(rows=result)
 
 
-def _validate_row(raw: RawRow, *, context: ImportContext, first_line_of: dict[str, int]) -> ImportRow:
+def _validate_row(
+    raw: RawRow, *, context: ImportContext, first_line_of: dict[str, int], in_file: dict[str, int]
+) -> ImportRow:
     errors: list[RowError] = []
     values = raw.values
     if raw.extra_cells:
         errors.append(
             RowError(
                 "",
-                f"This row has {len(HEADER) + raw.extra_cells} cells instead of {len(HEADER)}: "
+                f"This row has {raw.columns + raw.extra_cells} cells instead of {raw.columns}: "
                 "put a value that contains a comma in double quotes.",
             )
         )
     elif raw.missing_cells:
-        errors.append(RowError("", f"This row has fewer than {len(HEADER)} cells."))
+        errors.append(RowError("", f"This row has fewer than {len(SHORT_HEADER)} cells."))
 
     email = values["email"].lower()
     if not email:
@@ -272,6 +291,11 @@ def _validate_row(raw: RawRow, *, context: ImportContext, first_line_of: dict[st
     elif role == "manager":
         errors.append(RowError("role_start_date", "Managers need the date their EM or TLM role started."))
 
+    reports_to = values["reports_to"].lower()
+    reports_to_id = context.reports_to_ids.get(reports_to)
+    if reports_to and reports_to_id is None:
+        errors.append(RowError("reports_to", _reports_to_problem(values["reports_to"], email, context, in_file)))
+
     return ImportRow(
         line=raw.line,
         email=email,
@@ -282,8 +306,35 @@ def _validate_row(raw: RawRow, *, context: ImportContext, first_line_of: dict[st
         role=role,
         manager_role=manager_role,
         role_started_on=started,
+        reports_to=reports_to,
+        reports_to_id=reports_to_id,
         errors=errors,
     )
+
+
+REPORTS_TO_SELF = "Someone cannot report to themselves: write their manager's address, or leave it empty."
+
+
+def _reports_to_problem(typed: str, email: str, context: ImportContext, in_file: dict[str, int]) -> str:
+    """Why the reports_to cell names nobody this row can report to (an active member's address)."""
+    manager = typed.lower()
+    if len(manager) > MAX_EMAIL or not _is_email(manager):
+        return f"“{typed}” is not an email address: write the address of the person they report to, or leave it empty."
+    if manager == email:
+        return REPORTS_TO_SELF
+    if manager in context.inactive_emails:
+        return f"{typed} has been deactivated: people can only report to someone active."
+    if manager in in_file:
+        return (
+            f"{typed} is invited on line {in_file[manager]} of this file, and people can only report to someone "
+            "who has joined: leave it empty for now and set it on the person's page once they have both joined."
+        )
+    if manager in context.invited_emails:
+        return (
+            f"{typed} has been invited but has not joined yet: leave it empty for now and set it on the "
+            "person's page once they have joined."
+        )
+    return f"{typed} is not a member of your organisation: check the address, or leave it empty."
 
 
 def _is_email(value: str) -> bool:

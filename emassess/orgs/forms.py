@@ -32,6 +32,7 @@ from emassess.orgs.selectors import (
     Status,
     active_teams,
     invitation_blocker,
+    reports_to_candidates,
     team_name_clash,
 )
 
@@ -88,6 +89,21 @@ def _check_start_date(value: datetime.date | None, organisation: Organisation) -
         raise ValidationError("The role start date is in the future: enter the day the role actually began.")
 
 
+def _reports_to_choice() -> _PersonChoice:
+    """Who someone reports to, as the invitation and the person page ask it (the choices are set
+    per organisation by the form)."""
+    return _PersonChoice(
+        label="Reports to (optional)",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text=(
+            "Their manager. A report answers the short upward-feedback survey about this person each cycle, "
+            "and this person's home page lists them."
+        ),
+    )
+
+
 # One choice for what someone does, so no form can say "a manager, not a manager": the two
 # manager roles stand for role=manager with that EM or TLM role.
 INVITE_ROLE_CHOICES = [
@@ -113,14 +129,16 @@ class InviteForm(forms.Form):
         widget=DATE_WIDGET,
         help_text="For an engineering or tech lead manager: the day their current role began (YYYY-MM-DD).",
     )
+    reports_to = _reports_to_choice()
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         _rows(self, "team").queryset = active_teams(organisation=organisation)
+        _rows(self, "reports_to").queryset = reports_to_candidates(organisation=organisation)
         self.helper = _helper(
             Field("email"), Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
-            Field("manager_role_started_on", css_class="w-auto"),
+            Field("manager_role_started_on", css_class="w-auto"), Field("reports_to", css_class="w-auto"),
         )  # fmt: skip
 
     def clean_email(self) -> str:
@@ -159,9 +177,7 @@ class PersonForm(forms.ModelForm):
     full_name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
     team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
-    reports_to = _PersonChoice(
-        label="Reports to (optional)", queryset=Membership.objects.none(), required=False, empty_label="Nobody"
-    )
+    reports_to = _reports_to_choice()
 
     class Meta:
         model = Membership
@@ -180,11 +196,9 @@ class PersonForm(forms.ModelForm):
             Q(archived_at=None) | Q(pk=self.instance.team_id)
         ).order_by("name")
         _choices(self, "manager_role").choices = MANAGER_ROLE_CHOICES
-        _rows(self, "reports_to").queryset = (
-            organisation.memberships.exclude(pk=self.instance.pk)
-            .select_related("user")
-            .order_by("user__full_name", "user__email")
-        )
+        _rows(self, "reports_to").queryset = reports_to_candidates(
+            organisation=organisation, keep=self.instance.reports_to
+        ).exclude(pk=self.instance.pk)
         self.helper = _helper(
             Field("full_name"), Field("role", css_class="w-auto"), Field("team", css_class="w-auto"),
             _manager_fieldset(), Field("reports_to", css_class="w-auto"),

@@ -52,6 +52,9 @@ class Organisation(models.Model):
         help_text="Days after a cycle opens before one reminder goes to managers who have not finished.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Moves on whenever something the dashboards count live changes (emassess.orgs.live), so that
+    # they can keep what they counted until then.
+    live_version = models.PositiveBigIntegerField(default=0, db_default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -144,6 +147,8 @@ class Membership(models.Model):
                 name="manager_role_only_for_managers",
             ),
         ]
+        # The one-year reviews coming up are found by the date the role began, at any size.
+        indexes = [models.Index(fields=["organisation", "manager_role_started_on"], name="role_start_by_organisation")]
 
     def __str__(self) -> str:
         return f"{self.user} - {self.get_role_display()} at {self.organisation}"
@@ -188,6 +193,8 @@ class Invitation(models.Model):
     team = models.ForeignKey(Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     manager_role = models.CharField(max_length=10, choices=Membership.ManagerRole.choices, blank=True)
     manager_role_started_on = models.DateField(null=True, blank=True)
+    # Whom the person will report to once they join; erasing that person leaves it empty.
+    reports_to = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -225,7 +232,7 @@ class AuditEvent(models.Model):
         RESULT_UNSHARED = "result_unshared", "Stopped sharing a result with HR"
         RESULT_REOPENED = "result_reopened", "Reopened a result to change the answers"
         RESULT_RESUBMITTED = "result_resubmitted", "Resubmitted a result with changed answers"
-        PERSON_CHANGED = "person_changed", "Changed a person's name, role or team"
+        PERSON_CHANGED = "person_changed", "Changed a person's name, role, team or manager"
         PERSON_DEACTIVATED = "person_deactivated", "Deactivated a person"
         PERSON_REACTIVATED = "person_reactivated", "Reactivated a person"
         SETTINGS_CHANGED = "settings_changed", "Changed the organisation's settings"

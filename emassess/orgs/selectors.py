@@ -36,6 +36,41 @@ def direct_report_list(*, manager: Membership) -> QuerySet[Membership]:
     return manager.direct_reports.filter(user__is_active=True).select_related("user").order_by("user__full_name")
 
 
+def person_label(membership: Membership | None) -> str:
+    """A person as the audit log and the pages name them: "Alice Able (alice@acme.test)"."""
+    if membership is None:
+        return "—"
+    user = membership.user
+    return f"{user.full_name} ({user.email})" if user.full_name else user.email
+
+
+def reports_to_candidates(*, organisation: Organisation, keep: Membership | None = None) -> QuerySet[Membership]:
+    """Whom someone can be set to report to: the organisation's active people (never the anonymous
+    placeholders of erased people); `keep`, someone's current manager, stays offered even if they
+    have left, so saving a person's page does not change it unasked."""
+    offered = Q(user__is_active=True) | Q(pk=keep.pk) if keep is not None else Q(user__is_active=True)
+    people = organisation.memberships.filter(offered)
+    return (
+        people.exclude(user__email__endswith=ERASED_EMAIL_DOMAIN)
+        .select_related("user")
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def reports_to_emails(*, organisation: Organisation) -> tuple[dict[str, int], frozenset[str]]:
+    """For the CSV import's reports_to column: the active people's lowercased addresses with their
+    membership ids, and the addresses of those who have been deactivated."""
+    active: dict[str, int] = {}
+    inactive: set[str] = set()
+    members = organisation.memberships.exclude(user__email__endswith=ERASED_EMAIL_DOMAIN)
+    for pk, email, is_active in members.values_list("pk", "user__email", "user__is_active"):
+        if is_active:
+            active[email.lower()] = pk
+        else:
+            inactive.add(email.lower())
+    return active, frozenset(inactive)
+
+
 NO_TEAM = "none"  # the team filter's value for people in no team
 
 

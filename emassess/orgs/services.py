@@ -17,6 +17,7 @@ from emassess.orgs import csv_import
 from emassess.orgs.audit import audit_record, form_changes
 from emassess.orgs.forms import OrganisationSettingsForm, PersonForm, TeamForm
 from emassess.orgs.invitation_emails import INVITATION_SALT, INVITATION_VALID_FOR
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation, Team
 from emassess.orgs.selectors import (
     NotInvitable,
@@ -25,6 +26,8 @@ from emassess.orgs.selectors import (
     member_emails,
     open_invitation_emails,
     operator_emails,
+    person_label,
+    reports_to_emails,
     team_names,
 )
 from emassess.orgs.tasks import send_invitation_email
@@ -50,6 +53,7 @@ def invitation_create(
     team: Team | None = None,
     manager_role: str = "",
     manager_role_started_on: datetime.date | None = None,
+    reports_to: Membership | None = None,
     now: datetime.datetime | None = None,
 ) -> Invitation:
     """Store the invitation and email its link once the transaction commits."""
@@ -68,6 +72,7 @@ def invitation_create(
                 team=team,
                 manager_role=manager_role if role == Membership.Role.MANAGER else "",
                 manager_role_started_on=manager_role_started_on if role == Membership.Role.MANAGER else None,
+                reports_to=reports_to if reports_to and reports_to.organisation_id == organisation.pk else None,
                 invited_by=invited_by,
                 expires_at=now + INVITATION_VALID_FOR,
             )
@@ -143,7 +148,7 @@ def invitation_from_token(*, token: str, now: datetime.datetime | None = None) -
         raise InvitationUnavailable(Unavailable.INVALID) from None
     invitation_id = payload.get("invitation") if isinstance(payload, dict) else None
     invitation = (
-        Invitation.objects.select_related("organisation", "team").filter(pk=invitation_id).first()
+        Invitation.objects.select_related("organisation", "team", "reports_to__user").filter(pk=invitation_id).first()
         if isinstance(invitation_id, int)
         else None
     )
@@ -218,19 +223,33 @@ def invitation_accept(
             if invitation.team and invitation.team.organisation_id == invitation.organisation_id
             else None
         )
+        reports_to = (
+            invitation.reports_to
+            if invitation.reports_to and invitation.reports_to.organisation_id == invitation.organisation_id
+            else None
+        )
         try:
             with transaction.atomic():
-                Membership.objects.create(
+                membership = Membership.objects.create(
                     user=user,
                     organisation_id=invitation.organisation_id,
                     role=invitation.role,
                     team=team,
+                    reports_to=reports_to,
                     manager_role=invitation.manager_role,
                     manager_role_started_on=invitation.manager_role_started_on,
                 )
+                live_counts_changed(organisation_id=invitation.organisation_id)
         except IntegrityError:
             # Another organisation's invitation was accepted by the same person at the same moment.
             raise InvitationUnavailable(Unavailable.MEMBER_ELSEWHERE, invitation) from None
+        if reports_to is not None:
+            # Whom someone reports to decides whose survey they answer: the log says when it was
+            # set and by whom (the admin who invited them).
+            audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=invitation.organisation,
+                         actor=invitation.invited_by, subject=membership,
+                         detail={"reports_to": f"— → {person_label(reports_to)}",
+                                 "how": "set in the invitation, on joining"})  # fmt: skip
     return user
 
 
@@ -247,12 +266,14 @@ def membership_deactivate(*, membership: Membership, by: Membership) -> None:
     if membership.pk == by.pk:
         raise CannotDeactivateSelf
     User.objects.filter(pk=membership.user_id).update(is_active=False)
+    live_counts_changed(organisation_id=membership.organisation_id)
     audit_record(action=AuditEvent.Action.PERSON_DEACTIVATED, organisation=membership.organisation,
                  actor=by.user, subject=membership)  # fmt: skip
 
 
 def membership_reactivate(*, membership: Membership, by: Membership) -> None:
     User.objects.filter(pk=membership.user_id).update(is_active=True)
+    live_counts_changed(organisation_id=membership.organisation_id)
     audit_record(action=AuditEvent.Action.PERSON_REACTIVATED, organisation=membership.organisation,
                  actor=by.user, subject=membership)  # fmt: skip
 
@@ -261,11 +282,17 @@ def membership_update(*, form: PersonForm, by: Membership) -> Membership:
     """Save a valid person form (Membership.clean has checked the change), their name with it, and
     record what changed."""
     changes = form_changes(form)
+    if "reports_to" in changes:
+        # Named, not numbered: "Alice Able (alice@acme.test) → Carol Cole (carol@acme.test)".
+        before_id = form.initial.get("reports_to")
+        before = Membership.objects.select_related("user").filter(pk=before_id).first() if before_id else None
+        changes["reports_to"] = f"{person_label(before)} → {person_label(form.cleaned_data['reports_to'])}"
     membership = form.save()
     if "full_name" in changes:
         User.objects.filter(pk=membership.user_id).update(full_name=form.cleaned_data["full_name"])
         membership.user.full_name = form.cleaned_data["full_name"]
     if changes:
+        live_counts_changed(organisation_id=membership.organisation_id)  # a role, a team, a start date, a name
         audit_record(action=AuditEvent.Action.PERSON_CHANGED, organisation=membership.organisation,
                      actor=by.user, subject=membership, detail=changes)  # fmt: skip
     return membership
@@ -274,8 +301,11 @@ def membership_update(*, form: PersonForm, by: Membership) -> Membership:
 def organisation_settings_update(*, form: OrganisationSettingsForm, by: Membership) -> Organisation:
     """Save a valid settings form and record what changed (such as whether HR sees individual results)."""
     changes = form_changes(form)
-    organisation = form.save()
+    organisation = form.save(commit=False)
+    # Only the form's own fields: a whole-row save would put back a live_version read before a change.
+    organisation.save(update_fields=list(form.fields))
     if changes:
+        live_counts_changed(organisation_id=organisation.pk)  # the cadence, the time zone, what HR may see
         audit_record(action=AuditEvent.Action.SETTINGS_CHANGED, organisation=organisation,
                      actor=by.user, detail=changes)  # fmt: skip
     return organisation
@@ -297,6 +327,7 @@ def team_create(*, form: TeamForm, by: Membership) -> Team:
     try:
         with transaction.atomic():
             team = form.save()
+            live_counts_changed(organisation_id=team.organisation_id)  # a new row on the heatmap
     except IntegrityError:
         # The unique name: a colleague created it between the form's check and this save.
         raise CannotNameTeam(f"There is already a team called “{form.cleaned_data['name']}”.") from None
@@ -312,6 +343,7 @@ def team_update(*, form: TeamForm, by: Membership) -> Team:
     try:
         with transaction.atomic():
             team = form.save()
+            live_counts_changed(organisation_id=team.organisation_id)  # its name on the pages
     except IntegrityError:
         raise CannotNameTeam(f"There is already a team called “{form.cleaned_data['name']}”.") from None
     if changes:
@@ -330,6 +362,7 @@ def team_archive(*, team: Team, by: Membership, now: datetime.datetime | None = 
         if Team.objects.filter(pk=team.pk, archived_at=None).update(archived_at=now) != 1:
             return 0
         moved = Membership.objects.filter(team=team).update(team=None)
+        live_counts_changed(organisation_id=team.organisation_id)
         Invitation.objects.filter(team=team, accepted_at=None, revoked_at=None).update(team=None)
     team.archived_at = now
     audit_record(action=AuditEvent.Action.TEAM_ARCHIVED, organisation=team.organisation, actor=by.user,
@@ -341,6 +374,7 @@ def team_restore(*, team: Team, by: Membership) -> bool:
     """Offer an archived team again (empty: its former people stay where they are now)."""
     if Team.objects.filter(pk=team.pk).exclude(archived_at=None).update(archived_at=None) != 1:
         return False
+    live_counts_changed(organisation_id=team.organisation_id)
     team.archived_at = None
     audit_record(action=AuditEvent.Action.TEAM_RESTORED, organisation=team.organisation, actor=by.user,
                  detail={"team": team.name})  # fmt: skip
@@ -361,8 +395,11 @@ class ImportRejected(Exception):
 def people_import_context(
     *, organisation: Organisation, today: datetime.date | None = None
 ) -> csv_import.ImportContext:
+    managers, inactive = reports_to_emails(organisation=organisation)
     return csv_import.ImportContext(
         member_emails=member_emails(organisation=organisation),
+        reports_to_ids=managers,
+        inactive_emails=inactive,
         invited_emails=open_invitation_emails(organisation=organisation),
         operator_emails=operator_emails(),
         teams=team_names(organisation=organisation),
@@ -412,6 +449,7 @@ def _import_rows(
             team=teams[row.team.casefold()] if row.team else None,
             manager_role=row.manager_role,
             manager_role_started_on=row.role_started_on,
+            reports_to_id=row.reports_to_id,
             invited_by=invited_by,
             expires_at=now + INVITATION_VALID_FOR,
         )

@@ -32,7 +32,13 @@ from emassess.orgs.forms import (
 )
 from emassess.orgs.invitation_emails import INVITATION_VALID_FOR
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
-from emassess.orgs.selectors import open_invitation_list, people_list, team_list, team_member_count
+from emassess.orgs.selectors import (
+    direct_report_list,
+    open_invitation_list,
+    people_list,
+    team_list,
+    team_member_count,
+)
 
 admin_only = role_required(Membership.Role.ORG_ADMIN)
 LINK_DAYS = INVITATION_VALID_FOR.days
@@ -108,7 +114,8 @@ def person_edit(request: MemberRequest, pk: int) -> HttpResponse:
         services.membership_update(form=form, by=request.membership)
         messages.success(request, f"{person.user.get_full_name()} is updated.")
         return redirect("people")
-    return render(request, "orgs/person_edit.html", {"form": form, "person": person})
+    context = {"form": form, "person": person, "direct_reports": direct_report_list(manager=person)}
+    return render(request, "orgs/person_edit.html", context)
 
 
 @admin_only

@@ -18,7 +18,9 @@ from django.utils import timezone
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
+from emassess.feedback.models import Response
 from emassess.orgs.audit import audit_record
+from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import AuditEvent, Invitation, Membership, Organisation
 from emassess.orgs.selectors import ERASED_EMAIL_DOMAIN
 from emassess.reminders.models import Reminder
@@ -81,6 +83,19 @@ def personal_data(*, user: User) -> dict[str, Any]:
             "result": r.outcome,
         }
         for r in membership.role_reviews.order_by("year")
+    ]
+    # Upward feedback: the answers this person gave about their manager, theirs alone. What their
+    # own reports answered about them is not theirs to read one by one (README, "Upward feedback").
+    data["upward_feedback_given"] = [
+        {
+            "cycle": r.cycle,
+            "about": r.manager.user.email,
+            "survey_version": r.version.number,
+            "submitted_at": _when(r.submitted_at),
+            "changed_at": _when(r.changed_at),
+            "answers": r.answers,
+        }
+        for r in Response.objects.filter(report=membership).select_related("manager__user", "version").order_by("cycle")
     ]
     data["reminders"] = [
         {"kind": r.kind, "period": r.period, "status": r.status, "sent_at": _when(r.sent_at), "email": r.email}
@@ -151,6 +166,9 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
         )
     membership.assessments.all().delete()  # what is left: drafts and superseded results
     RoleReview.objects.filter(manager=membership).delete()
+    # Their answers about their manager go; a team view already released from them stays as the
+    # figures it is, like the dashboards' numbers.
+    Response.objects.filter(report=membership).delete()
     Reminder.objects.filter(person=membership).delete()
     Invitation.objects.filter(organisation=membership.organisation, email__iexact=email).delete()
     AuditEvent.objects.filter(Q(subject=membership) | Q(subject_label=email)).update(
@@ -163,5 +181,6 @@ def person_erase(*, membership: Membership, by: Membership) -> None:
         log.objects.filter(username__iexact=email).delete()
     organisation = membership.organisation
     membership.user.delete()  # and with it the membership
+    live_counts_changed(organisation_id=organisation.pk)
     audit_record(action=AuditEvent.Action.PERSON_ERASED, organisation=organisation, actor=by.user,
                  detail={"kept": "aggregated numbers only"})  # fmt: skip

@@ -41,7 +41,8 @@ def page(browser):
 @pytest.fixture
 def demo_site(live_server, transactional_db) -> str:
     """The live server's URL, with the content and the demo organisations loaded as `make run` does."""
-    for command in (["load_framework"], ["load_questionnaire"], ["load_demo"], ["release_figures", "--all"]):
+    commands = [["load_framework"], ["load_questionnaire"], ["load_feedback_survey"], ["load_demo"]]
+    for command in [*commands, ["release_figures", "--all"]]:
         call_command(*command, stdout=io.StringIO())
     return live_server.url
 

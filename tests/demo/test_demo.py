@@ -133,3 +133,32 @@ def test_the_demo_figures_look_like_an_organisation_not_a_crisis(db):
         )
         assert flagged.count() <= total / 2, anti_pattern
     assert RiskScore.objects.filter(assessment__in=results, anti_pattern="out-of-reach-manager").count() == total
+
+
+def test_the_demo_reports_answered_so_tomas_sees_his_team_and_priya_too_few(
+    client, demo, framework, version, time_machine
+):
+    from django.urls import reverse
+
+    from emassess.demo.feedback import load_demo_feedback
+    from emassess.demo.history import load_demo_assessments
+    from emassess.feedback.models import Response
+    from emassess.feedback.survey import build_definition, read_survey, survey_publish
+
+    load_demo_assessments(today=TODAY)
+    survey_publish(definition=build_definition(read_survey()))
+    created = load_demo_feedback(today=TODAY)
+    assert created == (3 + 4 + 2) * 2  # two past quarters
+    assert load_demo_feedback(today=TODAY) == 0  # nothing twice
+    assert set(Response.objects.values_list("cycle", flat=True)) == {"2026-Q2", "2026-Q3"}
+    time_machine.move_to(datetime.datetime(2026, 11, 21, 12, tzinfo=datetime.UTC))
+    client.force_login(User.objects.get(email="tlm@acme.test"))
+    tomas = client.get(reverse("feedback_team_view")).content.decode()
+    assert tomas.count('data-testid="team-view-cycle"') == 2
+    assert "Blind spot: Out-of-Reach Manager." in tomas
+    client.force_login(User.objects.get(email="em@acme.test"))
+    assert "Hidden strength: Bottleneck Manager." in client.get(reverse("feedback_team_view")).content.decode()
+    client.force_login(User.objects.get(email="priya@acme.test"))
+    assert 'data-testid="team-view-cycle"' not in client.get(reverse("feedback_team_view")).content.decode()
+    client.force_login(User.objects.get(email="ines@acme.test"))
+    assert client.get(reverse("feedback_answers")).content.decode().count('data-testid="given-response"') == 2

@@ -26,6 +26,7 @@ from hypothesis.control import currently_in_test_context
 
 from emassess.accounts.models import User
 from emassess.assessments.models import Assessment
+from emassess.feedback.models import Response
 from emassess.orgs.models import Invitation, Membership, Organisation, Team
 from emassess.reminders.models import Reminder
 from emassess.reviews.models import RoleReview
@@ -104,7 +105,7 @@ WATCHED = {
                  "shared_with_hr", "submitted_at", "plan"),
     RoleReview: ("pk", "status", "answers", "recommendation", "submitted_at"),
     Invitation: ("pk", "email", "full_name", "role", "team_id", "manager_role", "manager_role_started_on",
-                 "expires_at", "accepted_at", "revoked_at"),
+                 "reports_to_id", "expires_at", "accepted_at", "revoked_at"),
     Membership: ("pk", "user_id", "organisation_id", "role", "team_id", "reports_to_id", "manager_role",
                  "manager_role_started_on", "nudges_unsubscribed_at"),
     Organisation: ("pk", "name", "cadence_months", "nudge_after_days", "timezone", "anonymity_threshold",
@@ -112,6 +113,7 @@ WATCHED = {
     User: ("pk", "email", "full_name", "is_active", "password"),
     Team: ("pk", "organisation_id", "name", "kind", "archived_at"),
     Reminder: ("pk", "person_id", "kind", "period", "status"),
+    Response: ("pk", "report_id", "manager_id", "version_id", "cycle", "answers", "submitted_at"),
 }  # fmt: skip
 
 

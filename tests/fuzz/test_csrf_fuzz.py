@@ -32,14 +32,16 @@ FORMS = ["assessment_step", "assessment_start", "assessment_share", "assessment_
          "role_review", "people_invite", "person_edit", "person_deactivate", "person_reactivate", "invitation_revoke",
          "invitation_resend", "people_import (upload)", "people_import (confirm)", "organisation_settings",
          "invitation_accept", "login", "logout", "person_erase", "follow_up_remind", "my_account", "password_change",
-         "password_reset", "password_reset_confirm", "teams", "team_edit", "team_archive", "team_restore"]  # fmt: skip
+         "password_reset", "password_reset_confirm", "teams", "team_edit", "team_archive", "team_restore",
+         "feedback_survey"]  # fmt: skip
 
 
 # The project's pages that take no form: what they get from a POST is no concern of the fuzzing.
 PAGES_WITHOUT_FORMS = {"home", "manager_home", "report_home", "organisation_home", "organisation_export",
                        "team_dashboard", "team_export", "shared_result", "framework_guide", "assessment_history",
                        "assessment_result", "role_review_result", "people", "reminder_outbox", "audit_log",
-                       "my_data", "follow_up", "password_reset_done", "password_reset_complete"}  # fmt: skip
+                       "my_data", "follow_up", "password_reset_done", "password_reset_complete",
+                       "feedback_answers", "feedback_team_view"}  # fmt: skip
 
 
 def form_posts(cast, scene) -> dict[str, tuple]:
@@ -89,6 +91,8 @@ def form_posts(cast, scene) -> dict[str, tuple]:
         "team_edit": (adam, reverse("team_edit", args=[cast.alice.team_id]), {"name": "Renamed", "kind": "data"}, {}),
         "team_archive": (adam, reverse("team_archive", args=[cast.alice.team_id]), {}, {}),
         "team_restore": (adam, reverse("team_restore", args=[scene["archived_team"].pk]), {}, {}),
+        "feedback_survey": (scene["rita"].user, reverse("feedback_survey"),
+                            {item["id"]: "1" for item in scene["survey"].items}, {}),
         # Not here: reminders_unsubscribe, exempt on purpose (RFC 8058 one-click unsubscribe from
         # mail clients posts without a token); test_the_unsubscribe_link covers it.
     }  # fmt: skip
@@ -100,7 +104,7 @@ READ_ONLY = {"people_import (upload)", "login", "logout", "password_reset", "pas
 
 
 @pytest.fixture
-def scene(cast, draft, result, open_result, review_due, invitation):
+def scene(cast, draft, result, open_result, review_due, invitation, survey):
     """Everything the forms act on; Bob has left (deactivated), so reactivating him changes something."""
     from emassess.orgs.invitation_emails import invitation_token
 
@@ -113,6 +117,11 @@ def scene(cast, draft, result, open_result, review_due, invitation):
         "token": invitation_token(invitation=invitation),
         "reset_link": password_reset_url(user=cast.carol.user).removeprefix(django_settings.SITE_URL),
         "archived_team": factories.TeamFactory(organisation=cast.acme, name="Old days", archived_at=timezone.now()),
+        "survey": survey,
+        # Bob has left: Rita, another of Alice's reports, answers the survey.
+        "rita": factories.MembershipFactory(
+            organisation=cast.acme, reports_to=cast.alice, user__email="rita@acme.test"
+        ),
     }
 
 

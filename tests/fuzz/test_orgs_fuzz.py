@@ -38,7 +38,7 @@ from tests.fuzz.strategies import GOOD_CSV, bodies, dates, emails, huge_texts, l
 pytestmark = pytest.mark.fuzz
 
 
-INVITE_FIELDS = ["email", "full_name", "role", "team", "manager_role_started_on"]
+INVITE_FIELDS = ["email", "full_name", "role", "team", "manager_role_started_on", "reports_to"]
 # The invite form's one role choice: the EM and TLM roles stand for a manager holding that role.
 INVITE_ROLES = [*Membership.ManagerRole.values, "report", "hr", "org_admin"]
 
@@ -58,14 +58,16 @@ def test_the_invite_fuzzing_tries_addresses_longer_than_the_column():
 @given(data=st.data())
 def test_the_invite_form(browser, cast, invitation, globex_team, data):
     adam = browser(cast.adam.user)
-    meaningful = [*Membership.Role.values, *Membership.ManagerRole.values, str(cast.alice.team_id), str(globex_team.pk)]
+    gus = Membership.objects.get(user__email="gus@globex.test")
+    meaningful = [*Membership.Role.values, *Membership.ManagerRole.values, str(cast.alice.team_id), str(globex_team.pk),
+                  str(cast.alice.pk), str(gus.pk)]  # fmt: skip
     valid = {"email": "new@acme.test", "full_name": "New Person", "role": "em", "team": str(cast.alice.team_id),
              "manager_role_started_on": "2025-01-06"}  # fmt: skip
     body = data.draw(bodies(INVITE_FIELDS, meaningful, valid=valid), label="body")
     teams = st.sampled_from(["", str(cast.alice.team_id), str(globex_team.pk)])
     body |= data.draw(st.fixed_dictionaries({}, optional={
         "email": emails(), "role": st.sampled_from([*INVITE_ROLES, "manager"]), "team": teams,
-        "manager_role_started_on": dates(),
+        "manager_role_started_on": dates(), "reports_to": st.sampled_from(["", str(cast.alice.pk), str(gus.pk)]),
     }))  # fmt: skip
     received = as_received(body)
     with undone(adam):
@@ -82,6 +84,7 @@ def test_the_invite_form(browser, cast, invitation, globex_team, data):
             assert new[0].manager_role == (received["role"] if is_manager else "")
             assert (new[0].manager_role_started_on is not None) == is_manager
             assert new[0].team is None or new[0].team.organisation_id == cast.acme.pk  # never another's team
+            assert new[0].reports_to in (None, cast.alice)  # never someone of another organisation
             no_crash(adam.get(response["Location"]))
         else:
             assert response.status_code == 200
@@ -272,7 +275,8 @@ def csv_texts() -> st.SearchStrategy[str]:
         st.lists(st.sampled_from([*csv_import.HEADER, "", "phone"]), max_size=7).map(",".join),
     )
     cell = st.one_of(
-        st.emails(), st.sampled_from(["alice@acme.test", "nina@acme.test", "Platform", "platform", "PLATFORM", "ß",
+        st.emails(), st.sampled_from(["alice@acme.test", "ALICE@acme.test", "nina@acme.test", "gus@globex.test",
+                                      "Platform", "platform", "PLATFORM", "ß",
                                       *csv_import.ROLE_CODES, "manager", "2025-03-01", "2099-01-01", "2025-02-30"]),
         dates(), texts(max_size=20), st.integers(130, 200).map(lambda n: "x" * n),  # over the name/team limits
     )  # fmt: skip
@@ -370,6 +374,7 @@ def test_the_import_confirm_with_a_tampered_file_imports_all_or_nothing(browser,
             emails = {row.values["email"].lower() for row in csv_import.read_rows(text)}
             new = Invitation.objects.exclude(pk__in=old)
             assert sorted(invitation.email for invitation in new) == sorted(emails)
+            assert all(invitation.reports_to in (None, cast.alice, cast.carol, cast.bob) for invitation in new)
             assert snapshot(Invitation.objects.filter(pk__in=old)) == invitations
             assert snapshot(Team.objects.filter(pk__in=old_teams)) == teams  # new teams at most
         else:

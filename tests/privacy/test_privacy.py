@@ -120,7 +120,6 @@ def test_erasing_leaves_no_trace_in_other_peoples_audit_entries_nor_in_the_login
     client.post(reverse("login"), {"username": "lee@acme.test", "password": factories.PASSWORD})
     client.logout()
     client.post(reverse("login"), {"username": "lee@acme.test", "password": "not the password"})
-    User.objects.filter(pk=leaver.user_id).update(is_active=False)
     client.force_login(cast.adam.user)
     edit = {
         "full_name": "Bob Brown",
@@ -129,7 +128,9 @@ def test_erasing_leaves_no_trace_in_other_peoples_audit_entries_nor_in_the_login
         "manager_role": "",
         "manager_role_started_on": "",
     }
-    client.post(reverse("person_edit", args=[cast.bob.pk]), edit | {"reports_to": leaver.pk})
+    # Only someone active can be chosen as a manager: Bob is moved to Lee before Lee leaves.
+    assert client.post(reverse("person_edit", args=[cast.bob.pk]), edit | {"reports_to": leaver.pk}).status_code == 302
+    User.objects.filter(pk=leaver.user_id).update(is_active=False)
     assert "Lee Tomás Ng" in json.dumps(list(AuditEvent.objects.values("detail")), ensure_ascii=False)
     assert AccessLog.objects.filter(username="lee@acme.test").exists()
     assert AccessAttempt.objects.filter(username="lee@acme.test").exists()
