@@ -51,6 +51,18 @@ def _empty_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _published_versions_read_afresh():
+    """What each process keeps of a published version (its definition, the fields that check its
+    answers) is keyed by the version's id and publication time, which never come back in a real
+    database. A test database hands ids out again, and a test may freeze the clock: each test
+    starts with nothing kept."""
+    from emassess.assessments import forms, selectors
+
+    selectors._DEFINITIONS.clear()
+    forms._CHECKING_FIELDS.clear()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _no_stray_database_sessions(django_db_setup, django_db_blocker):
     """Before the test database is dropped, end any session still attached to it on PostgreSQL

@@ -120,7 +120,8 @@ class SectionForm(forms.Form):
 # check a version's answers are built once per process and version, then shared by every submit:
 # checking an answer only reads a field. A form that is rendered builds its own (rendering sets
 # attributes on the widgets). Keyed by the version's id and publication time, which no two versions
-# share, not even when a test database hands an id out again.
+# share (versions are never deleted); tests, whose database hands ids out again, start each with
+# nothing kept (tests/conftest.py).
 _CHECKING_FIELDS: dict[tuple[int, datetime.datetime], dict[str, forms.Field]] = {}
 _CHECKING_VERSIONS = 8
 

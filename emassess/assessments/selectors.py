@@ -20,7 +20,8 @@ from emassess.orgs.models import Membership, Organisation
 # Published versions never change (questionnaire_publish adds a new one instead), so the definition
 # of each, some 55 kB of JSON, is read from the database once per process and then shared by the
 # pages that need it, which only read it. Keyed by the version's id and publication time, which no
-# two versions share, not even when a test database hands an id out again.
+# two versions share (versions are never deleted); tests, whose database hands ids out again, start
+# each with nothing kept (tests/conftest.py).
 _DEFINITIONS: dict[tuple[int, datetime.datetime], dict[str, Any]] = {}
 _DEFINITIONS_KEPT = 8
 
