@@ -185,6 +185,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
     A manager submits one assessment per cycle: AlreadyDone when they have a result of the cycle
     already. A reopened result is re-scored in place (ResultClosed once its quarter has closed)."""
     now = now or timezone.now()
+    period = ""  # the quarter a first submit files its result under, once known
     try:
         with transaction.atomic():
             # A second tab's copy may be stale: read it again, with its manager and organisation as
@@ -205,7 +206,7 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
             outcome = engine.score(assessment.version.definition, answers)
             manager = assessment.manager
             organisation = manager.organisation
-            period = quarter_of(now, organisation.timezone)  # set before anything below can fail
+            period = quarter_of(now, organisation.timezone)
             cycle = cycle_at(organisation=organisation, now=now)
             submitted = {
                 "status": Assessment.Status.SUBMITTED,
@@ -231,6 +232,8 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
                 if done is not None and done.pk != assessment.pk:
                     raise AlreadyDone(done)
     except IntegrityError:
+        if not period:
+            raise  # not a first submit's claim
         # Another result of the quarter was stored at the same moment: one per quarter, that one.
         other = Assessment.objects.get(
             manager_id=assessment.manager_id, period=period, status=Assessment.Status.SUBMITTED
