@@ -36,12 +36,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emassess.assessments.selectors import submitted_in_cycle
+from emassess.feedback.selectors import answered_in_cycle, manager_to_answer_about
+from emassess.feedback.team import threshold
 from emassess.lib.emails import build_email
 from emassess.orgs.cycles import parse_cycle
 from emassess.orgs.models import Membership, Organisation
 from emassess.orgs.selectors import role_anniversary
 from emassess.reminders.due import DueReminder, due_reminders
-from emassess.reminders.models import Reminder
+from emassess.reminders.models import FEEDBACK_KINDS, Reminder
 from emassess.reviews.selectors import due_review_year, reviewed_years_of
 
 MAX_ATTEMPTS = 5
@@ -61,7 +63,7 @@ UNSUBSCRIBE_SALT = "emassess.reminders.unsubscribe"
 # The reminders about a reassessment cycle (their period is the cycle), and those of them that
 # nudge: these carry an unsubscribe link and respect it.
 CYCLE_KINDS = (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL)
-NUDGE_KINDS = (Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL)
+NUDGE_KINDS = (Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL, Reminder.Kind.FEEDBACK_NUDGE)
 
 logger = logging.getLogger(__name__)
 
@@ -169,7 +171,7 @@ def reminder_send(
                 # user and organisation rows too, and every worker sending to one organisation would
                 # wait for the others' sends.
                 Reminder.objects.select_for_update(of=("self",))
-                .select_related("person__user", "person__organisation")
+                .select_related("person__user", "person__organisation", "person__reports_to__user")
                 .filter(pk=reminder_id)
                 .first()
             )
@@ -233,6 +235,8 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
     """Why a reminder should not go after all (empty when it should): the person left, finished
     in the meantime, or opted out of nudges after it was recorded."""
     person = reminder.person
+    if reminder.kind in FEEDBACK_KINDS:
+        return _feedback_no_longer_needed(reminder)
     if not person.user.is_active or person.role != Membership.Role.MANAGER:
         return "No longer an active manager."
     if reminder.kind in CYCLE_KINDS:
@@ -247,6 +251,20 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
         due = due_review_year(started_on=person.manager_role_started_on, submitted_years=reviewed, today=today)
         if f"year-{due}" != reminder.period:
             return "Review already done."
+    return ""
+
+
+def _feedback_no_longer_needed(reminder: Reminder) -> str:
+    """A report's survey reminder: not once they have left, have nobody to answer about, or have
+    answered about the manager they report to now."""
+    report = reminder.person
+    manager = manager_to_answer_about(report=report)
+    if not report.user.is_active or manager is None:
+        return "No longer a report with a manager to answer about."
+    if answered_in_cycle(cycle=reminder.period, report=report, manager=manager).exists():
+        return "Already answered this cycle."
+    if reminder.kind in NUDGE_KINDS and report.nudges_unsubscribed_at is not None:
+        return "Unsubscribed from nudges."
     return ""
 
 
@@ -281,8 +299,12 @@ def reminder_message(*, reminder: Reminder):
         "period": reminder.period,
         "start_url": settings.SITE_URL + reverse("manager_home"),
     }
-    if reminder.kind in CYCLE_KINDS:
+    if reminder.kind in CYCLE_KINDS or reminder.kind in FEEDBACK_KINDS:
         context["due_on"] = parse_cycle(reminder.period).due_on
+    if reminder.kind in FEEDBACK_KINDS and person.reports_to is not None:
+        context["manager_name"] = person.reports_to.user.get_full_name()
+        context["survey_url"] = settings.SITE_URL + reverse("feedback_survey")
+        context["needed"] = threshold(organisation.anonymity_threshold)
     if reminder.kind == Reminder.Kind.ROLE_REVIEW:
         context["review_url"] = settings.SITE_URL + reverse("role_review")
         context["year"] = reminder.period.removeprefix("year-")
@@ -299,6 +321,8 @@ def reminder_message(*, reminder: Reminder):
         Reminder.Kind.CYCLE_NUDGE: "reminder-cycle-nudge",
         Reminder.Kind.ROLE_REVIEW: "reminder-role-review",
         Reminder.Kind.MANUAL: "reminder-manual",
+        Reminder.Kind.FEEDBACK_OPEN: "reminder-feedback-open",
+        Reminder.Kind.FEEDBACK_NUDGE: "reminder-feedback-nudge",
     }
     return build_email(
         names[reminder.kind], context, to=reminder.email, timezone_name=organisation.timezone, headers=headers
