@@ -58,11 +58,20 @@ def team_view_page(*, manager: Membership, now: datetime.datetime) -> dict[str, 
 
 @dataclass(frozen=True)
 class NamedGap:
-    """A blind spot or hidden strength as the result names it, in the bands' words."""
+    """A blind spot or hidden strength as the result names it, in the bands' words: "You see
+    yourself {self_words} on Bottleneck Manager (0); your team sees {team_words} (100)"."""
 
     view: ConstructView
     self_band: str
     team_band: str
+
+    @property
+    def self_words(self) -> str:
+        return {"watch": "in the watch band"}.get(self.self_band, f"as {self.self_band}")
+
+    @property
+    def team_words(self) -> str:
+        return {"watch": "it in the watch band"}.get(self.team_band, self.team_band)
 
 
 @dataclass(frozen=True)

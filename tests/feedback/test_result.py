@@ -184,3 +184,14 @@ def test_rescoring_the_stored_answers_gives_the_stored_outcome(blind_spot):
     definition = blind_spot.version.definition
     answers = validated_answers(blind_spot, answers=blind_spot.answers)
     assert engine.score(definition, answers).to_json() == blind_spot.outcome
+
+
+def test_the_bands_read_as_words():
+    from emassess.feedback.team import ConstructView
+    from emassess.feedback.team_views import NamedGap
+
+    view = ConstructView("weekend-warrior", "Weekend Warrior", False, 50, 12, [])
+    watch_low = NamedGap(view, "watch", "low")
+    assert (watch_low.self_words, watch_low.team_words) == ("in the watch band", "low")
+    low_watch = NamedGap(view, "low", "watch")
+    assert (low_watch.self_words, low_watch.team_words) == ("as low", "it in the watch band")
