@@ -130,6 +130,10 @@ class Aggregates:
     tlm_fit: Share
     flagged: list[tuple[Named, Share]]  # share of managers in watch or high
     high: list[tuple[Named, Share]]
+    # Of all responses: how many managers' teams gave their view (from enough reports), and how many
+    # of them the team sees much more in than they do themselves, per trap (blind spots, our rule).
+    team_views: Share
+    blind_spots: list[tuple[Named, Share]]
     trends: list[TrendPoint]
     by_quarter: dict[str, QuarterFigures]  # every figure of each trend quarter, for the export
 
@@ -348,6 +352,8 @@ def aggregates(
         tlm_fit=this.share("tlm_fit"),
         flagged=[(a, this.share(f"flagged:{a.slug}")) for a in anti_patterns],
         high=[(a, this.share(f"high:{a.slug}")) for a in anti_patterns],
+        team_views=this.share("team_view"),
+        blind_spots=[(a, this.share(f"blind:{a.slug}")) for a in anti_patterns],
         trends=[
             TrendPoint(
                 quarter=label,

@@ -40,8 +40,7 @@ def team_view_page(*, manager: Membership, now: datetime.datetime) -> dict[str, 
     shown = []
     for cycle in cycles:
         release = team_view_release(manager=manager, cycle=cycle, now=now)
-        # A threshold raised since the release withholds it too: a change can only withhold more.
-        if release is None or release.withheld or release.respondents < needed:
+        if release is None or not release.shows(needed=needed):
             continue
         result = result_in_cycle(manager=manager, cycle=parse_cycle(cycle))
         self_risks = {score.anti_pattern: score.risk for score in result.risk_scores.all()} if result else {}
