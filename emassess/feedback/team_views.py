@@ -88,10 +88,9 @@ class TeamOnResult:
 
 
 def _released_view(*, manager: Membership, cycle: str, now: datetime.datetime) -> TeamViewRelease | None:
-    """The cycle's team view if the manager may see it: released, from enough answers. A threshold
-    raised since the release withholds it too: a change can only withhold more."""
+    """The cycle's team view if the manager may see it: released, and shown by the threshold now."""
     release = team_view_release(manager=manager, cycle=cycle, now=now)
-    if release is None or release.withheld or release.respondents < threshold(manager.organisation.anonymity_threshold):
+    if release is None or not release.shows(needed=threshold(manager.organisation.anonymity_threshold)):
         return None
     return release
 

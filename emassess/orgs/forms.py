@@ -89,11 +89,19 @@ def _check_start_date(value: datetime.date | None, organisation: Organisation) -
         raise ValidationError("The role start date is in the future: enter the day the role actually began.")
 
 
-REPORTS_TO_LABEL = "Reports to (optional)"
-REPORTS_TO_HELP = (
-    "Their manager. A report answers the short upward-feedback survey about this person each cycle, "
-    "and this person's home page lists them."
-)
+def _reports_to_choice() -> _PersonChoice:
+    """Who someone reports to, as the invitation and the person page ask it (the choices are set
+    per organisation by the form)."""
+    return _PersonChoice(
+        label="Reports to (optional)",
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label="Nobody",
+        help_text=(
+            "Their manager. A report answers the short upward-feedback survey about this person each cycle, "
+            "and this person's home page lists them."
+        ),
+    )
 
 
 # One choice for what someone does, so no form can say "a manager, not a manager": the two
@@ -121,13 +129,7 @@ class InviteForm(forms.Form):
         widget=DATE_WIDGET,
         help_text="For an engineering or tech lead manager: the day their current role began (YYYY-MM-DD).",
     )
-    reports_to = _PersonChoice(
-        label=REPORTS_TO_LABEL,
-        queryset=Membership.objects.none(),
-        required=False,
-        empty_label="Nobody",
-        help_text=REPORTS_TO_HELP,
-    )
+    reports_to = _reports_to_choice()
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -175,13 +177,7 @@ class PersonForm(forms.ModelForm):
     full_name = forms.CharField(label="Full name", max_length=150)
     role = forms.ChoiceField(label="Role", choices=Membership.Role.choices)
     team = _TeamChoice(label="Team (optional)", queryset=Team.objects.none(), required=False, empty_label="No team")
-    reports_to = _PersonChoice(
-        label=REPORTS_TO_LABEL,
-        queryset=Membership.objects.none(),
-        required=False,
-        empty_label="Nobody",
-        help_text=REPORTS_TO_HELP,
-    )
+    reports_to = _reports_to_choice()
 
     class Meta:
         model = Membership
