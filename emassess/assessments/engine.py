@@ -43,6 +43,7 @@ ADDRESSED_WEIGHT = 10
 UNASKED_RARITY = 0.5
 ROLE_NAMES = {"em": "engineering manager", "tlm": "tech lead manager", "mom": "manager of managers"}
 HELD_ARCHETYPE = {"tlm": "tlm", "mom": "lead-of-leads-em"}  # an EM is held to the closest of Kua's five
+ELEVATED = ("watch", "high")  # the bands that call for a practice
 
 Answers = Mapping[str, Any]
 Definition = Mapping[str, Any]
@@ -486,6 +487,7 @@ def practice_advice(
     *,
     coding_share: int,
     gap: RoleGap,
+    team: Mapping[str, int] | None = None,
 ) -> tuple[list[PracticeAdvice], list[KeepDoing]]:
     """The practices worth starting, and the habits worth keeping.
 
@@ -493,10 +495,25 @@ def practice_advice(
     counters a construct in the watch or high band; never one they already do most of the time.
     Priority = how rarely they do it x (the highest such risk + half the others), plus the weight of
     the answers it directly remedies. A habit done most of the time that counters a construct is
-    worth keeping, and says which."""
+    worth keeping, and says which.
+
+    `team` is the team's view, as data (construct slug -> 0-100, the released figures of the upward
+    feedback, on the same scale and read by the same bands): a construct the team sees in the watch
+    or high band where the self-view does not counts as elevated too, at the team's figure, and the
+    reason says it is the team's view; each such trap has at least its best practice among those
+    advised (see _with_the_teams_traps)."""
     facts = facts_of(answers)
     rules = definition.get("advice", {})
     risk_of = {risk.slug: risk for risk in risks}
+    names = {anti_pattern["slug"]: anti_pattern["name"] for anti_pattern in definition["framework"]["anti_patterns"]}
+    # What only the team sees: (slug, its figure, its band) where the self-view is low or unknown.
+    team_sees = {
+        slug: (score, band_of(score, definition["bands"]))
+        for slug, score in (team or {}).items()
+        if slug in names
+        and band_of(score, definition["bands"]) in ELEVATED
+        and (slug not in risk_of or risk_of[slug].band not in ELEVATED)
+    }
     items = {
         item["practice"]: item
         for item in section_questions(definition, "practices")
@@ -506,6 +523,7 @@ def practice_advice(
     context = AdviceContext(answers, facts, risk_of, asked, coding_share, gap)
     questions = questions_of(definition)
     start: list[tuple[int, int, PracticeAdvice]] = []
+    brought_by_team: dict[str, set[str]] = {}  # practice slug -> the traps only the team sees it counters
     keep: list[tuple[tuple[int, bool, int], KeepDoing]] = []
     for position, practice in enumerate(definition["framework"]["practices"]):
         rule = rules.get(practice["slug"], {})
@@ -517,7 +535,8 @@ def practice_advice(
             (risk_of[slug] for slug in practice["counters"] if slug in risk_of and risk_of[slug].risk is not None),
             key=lambda risk: -(risk.risk or 0),
         )
-        elevated = [risk for risk in countered if risk.band in ("watch", "high")]
+        elevated = [risk for risk in countered if risk.band in ELEVATED]
+        seen_by_team = [(slug, *team_sees[slug]) for slug in practice["counters"] if slug in team_sees]
         value = asked.get(practice["slug"])
         if value == NOT_APPLICABLE:
             continue
@@ -531,23 +550,28 @@ def practice_advice(
                 keep.append((order, KeepDoing(practice["slug"], practice["name"], label, [r.name for r in countered],
                                               reason)))  # fmt: skip
             continue
-        if not elevated:
+        if not elevated and not seen_by_team:
             continue  # a healthy construct does not need new work
         if isinstance(value, int):
             rarity = (FREQUENCY_MAX - value) / FREQUENCY_MAX
         else:
             rarity = 1.0 if rule.get("requires") else UNASKED_RARITY
-        top, *others = elevated
-        assert top.risk is not None
+        levels = sorted(
+            [*(risk.risk or 0 for risk in elevated), *(score for _, score, _ in seen_by_team)], reverse=True
+        )
+        top, *others = levels
         addressed = [
             (questions[qid], answers[qid])
             for qid in rule.get("addresses", [])
             if qid in questions and applies(definition, questions[qid], answers) and isinstance(answers.get(qid), int)
         ]
         addressed_points = sum(towards_risk(item, answer) for item, answer in addressed)
-        priority = round(rarity * (top.risk + sum(risk.risk or 0 for risk in others) / 2))
+        priority = round(rarity * (top + sum(others) / 2))
         priority += ADDRESSED_WEIGHT * addressed_points
-        against = _names([f"the {risk.name} ({risk.risk}, {risk.band})" for risk in elevated])
+        against = _names(
+            [f"the {risk.name} ({risk.risk}, {risk.band})" for risk in elevated]
+            + [f"the {names[slug]} (your team sees {score}, {band})" for slug, score, band in seen_by_team]
+        )
         if label:
             reason = f"You answered “{label}”, and it counters {against}."
         elif rule.get("requires") == "technical_load_without_partner":
@@ -561,12 +585,38 @@ def practice_advice(
         if strongest is not None and towards_risk(*strongest) >= 2:
             item, chosen = strongest
             reason += f" It speaks to your answer to “{item['text']}”: {labels_of(definition, item)[chosen]}."
+        counters = [r.name for r in countered] + [names[slug] for slug, *_ in seen_by_team if slug not in risk_of]
+        brought_by_team[practice["slug"]] = {slug for slug, *_ in seen_by_team}
         start.append((-priority, position, PracticeAdvice(practice["slug"], practice["name"], practice["how"], label,
-                                                          [r.name for r in countered], priority, reason)))  # fmt: skip
+                                                          counters, priority, reason)))  # fmt: skip
+    ranked = [advice for *_, advice in sorted(start, key=lambda entry: entry[:2])]
     return (
-        [advice for *_, advice in sorted(start, key=lambda entry: entry[:2])][:PRACTICE_LIMIT],
+        _with_the_teams_traps(ranked, brought_by_team, team_sees),
         [kept for _, kept in sorted(keep, key=lambda entry: entry[0])][:KEEP_LIMIT],
     )
+
+
+def _with_the_teams_traps(
+    ranked: list[PracticeAdvice], brought_by_team: Mapping[str, set[str]], team_sees: Mapping[str, Any]
+) -> list[PracticeAdvice]:
+    """The first PRACTICE_LIMIT practices, in which each trap only the team sees has its best one:
+    it takes the place of the lowest-ranked practice that answers no such trap. (Its own answers
+    rarely raise a practice's rank for a trap the manager does not see: without this, the team's
+    view would seldom reach the list when the self-view fills it.)"""
+    chosen = ranked[:PRACTICE_LIMIT]
+    for slug in team_sees:
+        if any(slug in brought_by_team[advice.slug] for advice in chosen):
+            continue
+        best = next((advice for advice in ranked if slug in brought_by_team[advice.slug]), None)
+        if best is None:
+            continue
+        if len(chosen) >= PRACTICE_LIMIT:
+            replaceable = [advice for advice in chosen if not brought_by_team[advice.slug]]
+            if not replaceable:
+                continue
+            chosen.remove(replaceable[-1])
+        chosen.append(best)
+    return sorted(chosen, key=ranked.index)
 
 
 def scenario_choices(definition: Definition, answers: Answers) -> tuple[int | None, list[ScenarioChoice]]:
@@ -683,8 +733,10 @@ def result_summary(
     return story
 
 
-def score(definition: Definition, answers: Answers) -> Outcome:
-    """Score a complete set of answers against a questionnaire version's definition."""
+def score(definition: Definition, answers: Answers, *, team: Mapping[str, int] | None = None) -> Outcome:
+    """Score a complete set of answers against a questionnaire version's definition. With `team`
+    (see practice_advice), the advice also answers the team's view: results are stored scored
+    without it, and the result page works the team's view in when it has been released."""
     problems = answer_problems(definition, answers)
     if problems:
         raise InvalidAnswers(problems)
@@ -694,7 +746,7 @@ def score(definition: Definition, answers: Answers) -> Outcome:
     gap = role_gap(fits, answers["role.current"], coding_share)
     tlm = tlm_verdict(definition, answers)
     risks = anti_pattern_risks(definition, answers)
-    practices, keep = practice_advice(definition, answers, risks, coding_share=coding_share, gap=gap)
+    practices, keep = practice_advice(definition, answers, risks, coding_share=coding_share, gap=gap, team=team)
     judgement, choices = scenario_choices(definition, answers)
     feel = REFLECTION_ON_MANAGEMENT.get(answers.get("reflection.management_feel", ""), "")
     return Outcome(

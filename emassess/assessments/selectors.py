@@ -191,14 +191,17 @@ class ResultPage:
     versions_differ: bool  # this result and the previous one answered different versions
 
 
-def result_page(*, assessment: Assessment, shared_only: bool = False) -> ResultPage:
+def result_page(
+    *, assessment: Assessment, shared_only: bool = False, outcome: dict[str, Any] | None = None
+) -> ResultPage:
     """Everything the result page shows, from the stored outcome and the version it answered:
     an old result renders as it was, whatever has changed since.
 
     With shared_only (HR reading a result its manager shared), the changes since last time compare
     only with a result the manager also shared: a change is a difference, and it would give away
-    an earlier result they kept to themselves."""
-    outcome = assessment.outcome
+    an earlier result they kept to themselves. `outcome` replaces the stored one on the page (the
+    manager's own page passes one whose advice takes the team's view into account: feedback)."""
+    outcome = outcome if outcome is not None else assessment.outcome
     if outcome is None:
         raise Http404("This result keeps only its numbers.")  # an erased person's (emassess.privacy)
     framework = assessment.version.definition["framework"]

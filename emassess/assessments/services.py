@@ -112,18 +112,17 @@ def assessment_save_section(*, assessment: Assessment, step: int, data, next_ste
     assessment.save(update_fields=[field, "current_step", "furthest_step", "updated_at"])
 
 
-def validated_answers(assessment: Assessment) -> dict[str, Any]:
-    """Every stored answer (a reopened result's changed ones), checked section by section and typed;
-    raises IncompleteAnswers."""
+def validated_answers(assessment: Assessment, *, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Every stored answer (a reopened result's changed ones, or the `answers` given: the submitted
+    ones), checked section by section and typed; raises IncompleteAnswers."""
     definition = assessment.version.definition
+    answers = assessment.answers_in_progress if answers is None else answers
     checking = checking_fields(assessment.version)
     typed: dict[str, Any] = {}
     for step in range(1, len(definition["sections"]) + 1):
         section = asked_section(assessment, step)
-        data = {qid: value for qid, value in assessment.answers_in_progress.items() if value != ""}
-        form = SectionForm(
-            data, section=section, definition=definition, answers=assessment.answers_in_progress, checking=checking
-        )
+        data = {qid: value for qid, value in answers.items() if value != ""}
+        form = SectionForm(data, section=section, definition=definition, answers=answers, checking=checking)
         if not form.is_valid():
             raise IncompleteAnswers(step, form.errors.get_json_data())
         typed.update(form.typed_answers())
@@ -328,13 +327,13 @@ def assessment_set_shared(*, assessment: Assessment, shared: bool, by: User) -> 
                  subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
 
 
-def assessment_set_plan(*, assessment: Assessment, practices: list[str]) -> None:
+def assessment_set_plan(
+    *, assessment: Assessment, practices: list[str], advised: list[dict[str, Any]] | None = None
+) -> None:
     """Keep the practices (slugs, already checked by PlanForm) the manager will work on, in the
-    order the result advises them, with their names as the result gave them."""
-    chosen = [
-        {"slug": advice["slug"], "name": advice["name"]}
-        for advice in (assessment.outcome or {}).get("practices", [])
-        if advice["slug"] in practices
-    ]
+    order the result advises them, with their names as the result gave them. `advised` is the advice
+    the page showed, by default the stored result's (the team's view can add to it: feedback)."""
+    advised = advised if advised is not None else (assessment.outcome or {}).get("practices", [])
+    chosen = [{"slug": advice["slug"], "name": advice["name"]} for advice in advised if advice["slug"] in practices]
     Assessment.objects.filter(pk=assessment.pk).update(plan=chosen, updated_at=timezone.now())
     assessment.refresh_from_db()

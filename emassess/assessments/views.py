@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -31,7 +31,6 @@ from emassess.assessments.services import (
     assessment_keep,
     assessment_reopen,
     assessment_save_section,
-    assessment_set_plan,
     assessment_set_shared,
     assessment_start,
     assessment_submit,
@@ -141,11 +140,21 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
     return render(request, "assessments/step.html", context, status=status)
 
 
-def _own_result(
-    request: MemberRequest, assessment: Assessment, *, plan_form: PlanForm | None = None, status: int = 200
+def own_result(
+    request: MemberRequest,
+    assessment: Assessment,
+    *,
+    outcome: dict[str, Any] | None = None,
+    extra: dict[str, Any] | None = None,
+    plan_form: PlanForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
-    """The manager's own result page; with a plan form that did not validate, its error and choices."""
-    page = result_page(assessment=assessment)
+    """The manager's own result page; with a plan form that did not validate, its error and choices.
+
+    Its views (the page and its plan form) are emassess.feedback.views.result and .plan: they know
+    the team's view, which the layers keep above this app. `outcome` is the outcome to show, the
+    stored one by default (see result_page), and `extra` is added to the template's context."""
+    page = result_page(assessment=assessment, outcome=outcome)
     plan_form = plan_form or PlanForm(
         initial={"practices": [p["slug"] for p in assessment.plan]}, advised=page.outcome.get("practices", [])
     )
@@ -157,36 +166,13 @@ def _own_result(
         "shared_at": assessment.shared_at if assessment.shared_with_hr else None,
         "change": change_window(assessment=assessment, now=timezone.now()),  # for assessments/_reopen.html
         "plan_form": plan_form,
+        **(extra or {}),
     }
     return render(request, "assessments/result.html", context, status=status)
 
 
-@manager_only
-def result(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
-    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
-    if not assessment.is_submitted:
-        return redirect("assessment_step", public_id=public_id, step=assessment.current_step)
-    return _own_result(request, assessment)
-
-
-@manager_only
-@require_POST
-def plan(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
-    """Keep up to three of the result's advised practices as the manager's plan."""
-    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
-    if not assessment.is_submitted or assessment.outcome is None:
-        raise Http404("Only a submitted result has a plan.")
-    form = PlanForm(request.POST, advised=assessment.outcome.get("practices", []))
-    if not form.is_valid():
-        return _own_result(request, assessment, plan_form=form, status=400)
-    assessment_set_plan(assessment=assessment, practices=form.cleaned_data["practices"])
-    if assessment.plan:
-        messages.success(
-            request, "Your plan is saved. Your home page shows it, and your next assessment asks how it went."
-        )
-    else:
-        messages.success(request, "Your plan is cleared.")
-    return redirect(reverse("assessment_result", args=[public_id]) + "#plan")
+PLAN_SAVED = "Your plan is saved. Your home page shows it, and your next assessment asks how it went."
+PLAN_CLEARED = "Your plan is cleared."
 
 
 @manager_only

@@ -52,6 +52,8 @@ def measures(page: Overview | TeamPage) -> list[tuple[str, str]]:
             for anti_pattern in page.anti_patterns
         ),
         *((f"{anti_pattern.name} (high)", f"high:{anti_pattern.slug}") for anti_pattern in page.anti_patterns),
+        ("team's view given", "team_view"),
+        *((f"{anti_pattern.name} (blind spot)", f"blind:{anti_pattern.slug}") for anti_pattern in page.anti_patterns),
     ]
 
 

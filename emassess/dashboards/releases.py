@@ -31,6 +31,10 @@ from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Valu
 
 from emassess.assessments.models import Assessment, RiskScore
 from emassess.dashboards.models import Release, ReleasedFigure, ReleasedGroup
+from emassess.feedback.models import TeamViewRelease
+from emassess.feedback.services import team_view_releases
+from emassess.feedback.team import compare
+from emassess.feedback.team import threshold as team_view_threshold
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
 from emassess.orgs.live import live_counts_changed
 from emassess.orgs.models import Membership, Organisation
@@ -164,14 +168,14 @@ def quarter_release(*, organisation: Organisation, quarter: Cycle, now: datetime
                 responses=0,
                 threshold=organisation.anonymity_threshold,
             )
-            _store_figures(release, results)
+            _store_figures(release, results, now=now)
             live_counts_changed(organisation_id=organisation.pk)  # the pages show the new figures
     except IntegrityError:
         return None  # another dispatcher released it first
     return release
 
 
-def _store_figures(release: Release, results: QuerySet[Assessment]) -> None:
+def _store_figures(release: Release, results: QuerySet[Assessment], *, now: datetime.datetime) -> None:
     counts: dict[int | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
 
     def add(team: int | None, measure: str, n: int) -> None:
@@ -194,6 +198,11 @@ def _store_figures(release: Release, results: QuerySet[Assessment]) -> None:
     ):
         add(risk["assessment__team"], f"flagged:{risk['anti_pattern']}", risk["flagged"])
         add(risk["assessment__team"], f"high:{risk['anti_pattern']}", risk["high"])
+    seen, spots = blind_spots(release=release, results=results, now=now)
+    for team in seen:
+        add(team, "team_view", 1)
+    for team, trap in spots:
+        add(team, f"blind:{trap}", 1)
 
     responses = {team: measures["responses"] for team, measures in counts.items()}
     responses.setdefault(None, 0)
@@ -217,6 +226,43 @@ def _store_figures(release: Release, results: QuerySet[Assessment]) -> None:
         ),
         batch_size=5000,
     )
+
+
+def blind_spots(
+    *, release: Release, results: QuerySet[Assessment], now: datetime.datetime
+) -> tuple[list[int | None], list[tuple[int | None, str]]]:
+    """The team (at submission) of each result whose manager has a team view of the cycle the quarter
+    is in (released, and shown: enough reports answered); and (team, trap) for each trap of those
+    results that the team sees much more than the manager does: a blind spot, by our rule
+    (emassess.feedback.team). A manager without a team view counts as having no blind spot, so the
+    figures keep one denominator, the responses."""
+    organisation = release.organisation
+    cycle = cycle_containing(parse_quarter(release.quarter).start, organisation.cadence_months).label
+    needed = team_view_threshold(organisation.anonymity_threshold)
+    views = {
+        manager: view
+        for manager, view in team_view_releases(organisation=organisation, cycle=cycle, now=now).items()
+        if view.shows(needed=needed)
+    }
+    if not views:
+        return [], []
+    # Only the results of managers with a team view: at 50,000 managers, not every score of the quarter.
+    with_view = results.filter(manager__in=TeamViewRelease.objects.filter(manager__organisation=organisation,
+                                                                          cycle=cycle).values("manager"))  # fmt: skip
+    self_risks: dict[int, dict[str, int | None]] = defaultdict(dict)
+    for assessment, trap, risk in RiskScore.objects.filter(assessment__in=with_view).values_list(
+        "assessment_id", "anti_pattern", "risk"
+    ):
+        self_risks[assessment][trap] = risk
+    rows = [(pk, manager, team) for pk, manager, team in with_view.values_list("pk", "manager_id", "team_id")
+            if manager in views]  # fmt: skip
+    spots: list[tuple[int | None, str]] = [
+        (team, construct.slug)
+        for pk, manager, team in rows
+        for construct in compare(views[manager].figures, self_risks[pk])
+        if construct.blind_spot
+    ]
+    return [team for _, _, team in rows], spots
 
 
 def release_refresh(*, release: Release, shared: dict[int | None, int]) -> None:

@@ -130,6 +130,10 @@ class Aggregates:
     tlm_fit: Share
     flagged: list[tuple[Named, Share]]  # share of managers in watch or high
     high: list[tuple[Named, Share]]
+    # Of all responses: how many managers' teams gave their view (from enough reports), and how many
+    # of them the team sees much more in than they do themselves, per trap (blind spots, our rule).
+    team_views: Share
+    blind_spots: list[tuple[Named, Share]]
     trends: list[TrendPoint]
     by_quarter: dict[str, QuarterFigures]  # every figure of each trend quarter, for the export
 
@@ -348,6 +352,8 @@ def aggregates(
         tlm_fit=this.share("tlm_fit"),
         flagged=[(a, this.share(f"flagged:{a.slug}")) for a in anti_patterns],
         high=[(a, this.share(f"high:{a.slug}")) for a in anti_patterns],
+        team_views=this.share("team_view"),
+        blind_spots=[(a, this.share(f"blind:{a.slug}")) for a in anti_patterns],
         trends=[
             TrendPoint(
                 quarter=label,
@@ -586,8 +592,8 @@ def never_assessed_list(*, organisation: Organisation, today: datetime.date) -> 
     )
 
 
-def one_year_review_list(*, organisation: Organisation, today: datetime.date) -> list[tuple[Membership, datetime.date]]:
-    """(manager, anniversary) of the one-year reviews due in the next 30 days, soonest first."""
+def _one_year_reviews_due(*, organisation: Organisation, today: datetime.date) -> list[tuple[int, datetime.date]]:
+    """(membership id, anniversary) of the one-year reviews due in the next 30 days, soonest first."""
     # One year after a role began (seed 004: give it a year). The database narrows the candidates
     # by date with a day to spare either side; the exact anniversary (29 February!) is Python's.
     window_end = today + ONE_YEAR_REVIEW_WINDOW
@@ -596,13 +602,21 @@ def one_year_review_list(*, organisation: Organisation, today: datetime.date) ->
         user__is_active=True,
         manager_role_started_on__gte=today - datetime.timedelta(days=367),
         manager_role_started_on__lte=window_end - datetime.timedelta(days=364),
-    ).select_related("user", "team")
-    anniversaries = [
-        (manager, role_anniversary(manager.manager_role_started_on))
-        for manager in candidates
-        if manager.manager_role_started_on is not None
-    ]
-    return sorted(((m, day) for m, day in anniversaries if today <= day <= window_end), key=lambda pair: pair[1])
+    ).values_list("pk", "manager_role_started_on")
+    anniversaries = [(pk, role_anniversary(started)) for pk, started in candidates if started is not None]
+    return sorted(
+        ((pk, day) for pk, day in anniversaries if today <= day <= window_end), key=lambda due: (due[1], due[0])
+    )
+
+
+def _with_people(due: list[tuple[int, datetime.date]]) -> list[tuple[Membership, datetime.date]]:
+    people = Membership.objects.select_related("user", "team").in_bulk([pk for pk, _ in due])
+    return [(people[pk], day) for pk, day in due]
+
+
+def one_year_review_list(*, organisation: Organisation, today: datetime.date) -> list[tuple[Membership, datetime.date]]:
+    """(manager, anniversary) of the one-year reviews due in the next 30 days, soonest first."""
+    return _with_people(_one_year_reviews_due(organisation=organisation, today=today))
 
 
 def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps:
@@ -613,12 +627,13 @@ def follow_ups(*, organisation: Organisation, today: datetime.date) -> FollowUps
         current = cycle_containing(today, organisation.cadence_months)
         overdue = overdue_list(organisation=organisation, today=today)
         never = never_assessed_list(organisation=organisation, today=today)
-        reviews = one_year_review_list(organisation=organisation, today=today)
+        # Only the first reviews' people are read: at 50,000 managers, hundreds are due in a month.
+        reviews = _one_year_reviews_due(organisation=organisation, today=today)
         return FollowUps(
             current=current,
             previous=shift(current, -1, organisation.cadence_months),
             overdue=FollowUpList.of(overdue),
-            one_year_reviews=FollowUpList(len(reviews), reviews[:FOLLOW_UP_PREVIEW]),
+            one_year_reviews=FollowUpList(len(reviews), _with_people(reviews[:FOLLOW_UP_PREVIEW])),
             never_assessed=FollowUpList.of(never),
         )
 

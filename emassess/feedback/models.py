@@ -85,3 +85,8 @@ class TeamViewRelease(models.Model):
     @property
     def withheld(self) -> bool:
         return not self.figures
+
+    def shows(self, *, needed: int) -> bool:
+        """Whether it is shown, with the number of answers needed now: a threshold raised since the
+        release withholds it too (a change can only withhold more)."""
+        return not self.withheld and self.respondents >= needed

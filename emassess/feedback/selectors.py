@@ -5,24 +5,45 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from emassess.assessments.selectors import cycle_at
 from emassess.feedback.models import Response, SurveyVersion, TeamViewRelease
 from emassess.feedback.survey import DONT_KNOW, current_survey
+from emassess.feedback.team import threshold
 from emassess.orgs.cycles import Cycle, parse_cycle
-from emassess.orgs.models import Membership
+from emassess.orgs.models import Membership, Organisation
 
 
 def manager_to_answer_about(*, report: Membership) -> Membership | None:
     """Whom a report answers the survey about: the person they report to, when that is an active
-    manager. Only reports answer (not managers of managers' managers, HR or admins: not yet)."""
+    manager. Only reports answer (not managers of managers' managers, HR or admins: not yet).
+    answering_reports() is the same rule for many people at once."""
     manager = report.reports_to
     if report.role != Membership.Role.REPORT or manager is None:
         return None
     if manager.role != Membership.Role.MANAGER or not manager.user.is_active:
         return None
     return manager
+
+
+def answering_reports(*, organisation: Organisation) -> QuerySet[Membership]:
+    """The organisation's active people who have a survey to answer about their manager (each
+    row's reports_to): manager_to_answer_about's rule as one query."""
+    return organisation.memberships.filter(
+        role=Membership.Role.REPORT,
+        user__is_active=True,
+        reports_to__role=Membership.Role.MANAGER,
+        reports_to__user__is_active=True,
+    )
+
+
+def answered_in_cycle(
+    *, cycle: str, report: Membership | OuterRef, manager: Membership | OuterRef
+) -> QuerySet[Response]:
+    """The report's response about the manager in the cycle (at most one). For an annotation over
+    reports, report=OuterRef("pk") and manager=OuterRef("reports_to")."""
+    return Response.objects.filter(report=report, manager=manager, cycle=cycle)
 
 
 def cycle_end(*, cycle: str, organisation_timezone: str) -> datetime.datetime:
@@ -96,3 +117,37 @@ def answered_items(*, response: Response) -> list[AnsweredItem]:
         for item in definition["items"]
         if item["id"] in response.answers
     ]
+
+
+@dataclass(frozen=True)
+class FeedbackProgress:
+    """How many of a manager's reports answered the survey of the cycle under way, no names: the
+    exact count once at least `needed` have answered, and only "fewer than `needed`" before (see
+    README, "Upward feedback": under the threshold, a count that moves one answer at a time would
+    let its timing say who answered)."""
+
+    cycle: Cycle
+    asked: int  # the reports who have a survey to answer about the manager, and any who answered since they moved
+    answered: int | None  # None: fewer than `needed`, not told apart from none
+    needed: int
+
+    @property
+    def too_few_to_ever_show(self) -> bool:
+        """Even if every report answered, the team's view would stay withheld."""
+        return self.asked < self.needed
+
+
+def feedback_progress(*, manager: Membership, now: datetime.datetime) -> FeedbackProgress:
+    """Two queries: who answered about the manager this cycle, and who has the survey to answer."""
+    cycle = cycle_at(organisation=manager.organisation, now=now)
+    needed = threshold(manager.organisation.anonymity_threshold)
+    answered = set(Response.objects.filter(manager=manager, cycle=cycle.label).values_list("report_id", flat=True))
+    asked = set(
+        answering_reports(organisation=manager.organisation).filter(reports_to=manager).values_list("pk", flat=True)
+    )
+    return FeedbackProgress(
+        cycle=cycle,
+        asked=len(asked | answered),
+        answered=len(answered) if len(answered) >= needed else None,
+        needed=needed,
+    )

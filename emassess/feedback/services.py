@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import enum
+from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from emassess.feedback.models import Response, TeamViewRelease
 from emassess.feedback.selectors import cycle_end, response_can_change, survey_status
 from emassess.feedback.survey import DONT_KNOW, SCALE_MAX
 from emassess.feedback.team import team_figures, threshold
-from emassess.orgs.models import Membership
+from emassess.orgs.models import Membership, Organisation
 
 
 class NotAnswerable(enum.StrEnum):
@@ -96,16 +97,49 @@ def team_view_release(
     if now < cycle_end(cycle=cycle, organisation_timezone=manager.organisation.timezone):
         return None
     responses = list(Response.objects.filter(manager=manager, cycle=cycle).select_related("version"))
-    needed = threshold(manager.organisation.anonymity_threshold)
+    view = _team_view(manager.pk, cycle, responses, needed=threshold(manager.organisation.anonymity_threshold))
+    try:
+        with transaction.atomic():
+            view.save()
+            return view
+    except IntegrityError:
+        return TeamViewRelease.objects.get(manager=manager, cycle=cycle)
+
+
+def team_view_releases(
+    *, organisation: Organisation, cycle: str, now: datetime.datetime | None = None
+) -> dict[int, TeamViewRelease]:
+    """The team views of a cycle of every manager in the organisation whose reports answered,
+    released once as team_view_release does (a view already released stays as it was), in three
+    queries whatever the organisation's size: what HR's release of a quarter counts blind spots
+    from. Empty while the cycle is still open."""
+    now = now or timezone.now()
+    if now < cycle_end(cycle=cycle, organisation_timezone=organisation.timezone):
+        return {}
+    in_organisation = {"manager__organisation": organisation, "cycle": cycle}
+    released = {view.manager_id: view for view in TeamViewRelease.objects.filter(**in_organisation)}
+    answered: dict[int, list[Response]] = defaultdict(list)
+    for response in (
+        Response.objects.filter(**in_organisation).exclude(manager__in=list(released)).select_related("version")
+    ):
+        answered[response.manager_id].append(response)
+    needed = threshold(organisation.anonymity_threshold)
+    new = [_team_view(manager, cycle, responses, needed=needed) for manager, responses in answered.items()]
+    # Another release at the same moment made some of them: theirs stand, and are read back below.
+    TeamViewRelease.objects.bulk_create(new, ignore_conflicts=True)
+    if new:
+        released.update({view.manager_id: view for view in TeamViewRelease.objects.filter(**in_organisation)})
+    return released
+
+
+def _team_view(manager_id: int, cycle: str, responses: list[Response], *, needed: int) -> TeamViewRelease:
+    """A manager's team view of a cycle from the answers given (not yet saved); withheld (no
+    figures) when fewer reports answered than `needed`."""
     figures: dict[str, Any] = {}
     if responses:
         # Items are matched by id across versions; their words are those of the newest version answered.
         definition = max((r.version for r in responses), key=lambda version: version.number).definition
         figures = team_figures(definition, [r.answers for r in responses], needed=needed)
-    try:
-        with transaction.atomic():
-            return TeamViewRelease.objects.create(
-                manager=manager, cycle=cycle, respondents=len(responses), threshold=needed, figures=figures
-            )
-    except IntegrityError:
-        return TeamViewRelease.objects.get(manager=manager, cycle=cycle)
+    return TeamViewRelease(
+        manager_id=manager_id, cycle=cycle, respondents=len(responses), threshold=needed, figures=figures
+    )

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from emassess.assessments.engine import FEW_REPORTS
 from emassess.assessments.selectors import cycle_status, draft_of, submitted_list
-from emassess.feedback.selectors import responses_given, survey_status
+from emassess.feedback.selectors import feedback_progress, responses_given, survey_status
 from emassess.feedback.team import threshold
 from emassess.orgs.access import MemberRequest, membership_of, role_required
 from emassess.orgs.models import Membership
@@ -53,7 +53,8 @@ def manager_home(request: MemberRequest) -> HttpResponse:
         # Done this cycle or not, whether the result may still change, when the next cycle opens.
         "cycle": cycle_status(manager=membership, now=timezone.now()),
         "latest": submitted_list(manager=membership).first(),
-        "feedback_needed": threshold(membership.organisation.anonymity_threshold),
+        # How many of their reports answered this cycle's survey about them: a count, never names.
+        "feedback": feedback_progress(manager=membership, now=timezone.now()),
     }
     return render(request, "home/manager_home.html", context)
 

@@ -15,6 +15,9 @@ class Reminder(models.Model):
         ROLE_REVIEW = "role_review", "Role review"
         # HR's "remind them now": at most one per person and cycle, sent through this same outbox.
         MANUAL = "manual", "Reminder from HR"
+        # A report's invitation to the upward-feedback survey about their manager, and its one nudge.
+        FEEDBACK_OPEN = "feedback_open", "Upward feedback open"
+        FEEDBACK_NUDGE = "feedback_nudge", "Upward feedback nudge"
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -44,3 +47,9 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period} to {self.email} ({self.get_status_display()})"
+
+
+# A report's reminders about the upward-feedback survey of a cycle (their period is the cycle).
+# HR's outbox leaves them out: whom a nudge went to, or which one was skipped, would say who had
+# not answered yet (README, "Upward feedback").
+FEEDBACK_KINDS = (Reminder.Kind.FEEDBACK_OPEN, Reminder.Kind.FEEDBACK_NUDGE)

@@ -5,11 +5,19 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from emassess.orgs.models import Membership, Organisation
-from emassess.reminders.models import Reminder
+from emassess.reminders.models import FEEDBACK_KINDS, Reminder
+
+# The kinds HR's outbox lists: not the reports' survey reminders (see FEEDBACK_KINDS).
+OUTBOX_KINDS = [(value, label) for value, label in Reminder.Kind.choices if value not in FEEDBACK_KINDS]
+
+
+def _outbox(organisation: Organisation) -> QuerySet[Reminder]:
+    return Reminder.objects.filter(person__organisation=organisation).exclude(kind__in=FEEDBACK_KINDS)
 
 
 def outbox_list(*, organisation: Organisation, status: str = "", kind: str = "") -> QuerySet[Reminder]:
-    reminders = Reminder.objects.filter(person__organisation=organisation).select_related("person__user")
+    """What HR reads in the outbox: every reminder but the reports' survey reminders."""
+    reminders = _outbox(organisation).select_related("person__user")
     if status:
         reminders = reminders.filter(status=status)
     if kind:
@@ -18,7 +26,7 @@ def outbox_list(*, organisation: Organisation, status: str = "", kind: str = "")
 
 
 def outbox_counts(*, organisation: Organisation) -> dict[str, int]:
-    rows = Reminder.objects.filter(person__organisation=organisation).values("status").annotate(n=Count("pk"))
+    rows = _outbox(organisation).values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
 
 

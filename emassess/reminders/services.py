@@ -7,11 +7,12 @@
 - Sending a reminder is one transaction: a claim, one UPDATE that marks the row sent only if it
   is still pending and still needed and locks it (the row only), then the send, then the commit.
   Until the commit nobody else sees it sent, and another claim of it waits; an SMTP error or a
-  worker's death rolls the claim back, so the row is pending again. (A role review, whose "still
-  needed" is worked out in Python, and a reminder the claim does not take go the older way: lock
-  the row, check, send, mark.) A claimed batch goes over one SMTP connection (reminders_send), its
-  rows read in one query, each still with its own claim, send and commit. An SMTP error records
-  the attempt and a back-off; after MAX_ATTEMPTS it is failed, for HR to see in the outbox.
+  worker's death rolls the claim back, so the row is pending again. (A role review and a report's
+  feedback reminder, whose "still needed" is worked out in Python, and a reminder the claim does
+  not take go the older way: lock the row, check, send, mark.) A claimed batch goes over one SMTP
+  connection (reminders_send), its rows read in one query, each still with its own claim, send and
+  commit. An SMTP error records the attempt and a back-off; after MAX_ATTEMPTS it is failed, for
+  HR to see in the outbox.
 
 If the database drops the worker's connection after the SMTP server accepted a message, the
 worker keeps trying to record it as sent for a minute (RECORD_SENT_PATIENCE). The one window left
@@ -40,12 +41,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from emassess.assessments.selectors import submitted_in_cycle
+from emassess.feedback.selectors import answered_in_cycle, manager_to_answer_about
+from emassess.feedback.team import threshold
 from emassess.lib.emails import build_email
 from emassess.orgs.cycles import parse_cycle
 from emassess.orgs.models import Membership, Organisation
 from emassess.orgs.selectors import role_anniversary
 from emassess.reminders.due import DueReminder, due_reminders
-from emassess.reminders.models import Reminder
+from emassess.reminders.models import FEEDBACK_KINDS, Reminder
 from emassess.reviews.selectors import due_review_year, reviewed_years_of
 
 MAX_ATTEMPTS = 5
@@ -65,7 +68,7 @@ UNSUBSCRIBE_SALT = "emassess.reminders.unsubscribe"
 # The reminders about a reassessment cycle (their period is the cycle), and those of them that
 # nudge: these carry an unsubscribe link and respect it.
 CYCLE_KINDS = (Reminder.Kind.CYCLE_OPEN, Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL)
-NUDGE_KINDS = (Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL)
+NUDGE_KINDS = (Reminder.Kind.CYCLE_NUDGE, Reminder.Kind.MANUAL, Reminder.Kind.FEEDBACK_NUDGE)
 
 logger = logging.getLogger(__name__)
 
@@ -191,8 +194,9 @@ def _send(
     (the person is still an active manager who has not completed the cycle, nor opted out of a
     nudge), and it stays locked until the send is committed, or rolled back by an SMTP error or the
     worker's death: another worker's claim of the same row waits for that, then finds it sent, or
-    pending again. A reminder the claim does not take, and a role review (whether it is still due
-    is worked out in Python), go the slower way: lock, check, send, mark (_send_locked)."""
+    pending again. A reminder the claim does not take, a role review and a report's feedback
+    reminder (whether those are still needed is worked out in Python) go the slower way: lock,
+    check, send, mark (_send_locked)."""
     if reminder is None or reminder.status != Reminder.Status.PENDING:
         return SendResult("not pending")  # a status other than pending never becomes pending again
     if reminder.kind not in CYCLE_KINDS:
@@ -278,7 +282,7 @@ def _send_locked(*, reminder_id: int, now: datetime.datetime, mail: BaseEmailBac
                 # user and organisation rows too, and every worker sending to one organisation would
                 # wait for the others' sends.
                 Reminder.objects.select_for_update(of=("self",))
-                .select_related("person__user", "person__organisation")
+                .select_related("person__user", "person__organisation", "person__reports_to__user")
                 .filter(pk=reminder_id)
                 .first()
             )
@@ -333,6 +337,8 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
     """Why a reminder should not go after all (empty when it should): the person left, finished
     in the meantime, or opted out of nudges after it was recorded."""
     person = reminder.person
+    if reminder.kind in FEEDBACK_KINDS:
+        return _feedback_no_longer_needed(reminder)
     if not person.user.is_active or person.role != Membership.Role.MANAGER:
         return "No longer an active manager."
     if reminder.kind in CYCLE_KINDS:
@@ -347,6 +353,20 @@ def _no_longer_needed(reminder: Reminder, now: datetime.datetime) -> str:
         due = due_review_year(started_on=person.manager_role_started_on, submitted_years=reviewed, today=today)
         if f"year-{due}" != reminder.period:
             return "Review already done."
+    return ""
+
+
+def _feedback_no_longer_needed(reminder: Reminder) -> str:
+    """A report's survey reminder: not once they have left, have nobody to answer about, or have
+    answered about the manager they report to now."""
+    report = reminder.person
+    manager = manager_to_answer_about(report=report)
+    if not report.user.is_active or manager is None:
+        return "No longer a report with a manager to answer about."
+    if answered_in_cycle(cycle=reminder.period, report=report, manager=manager).exists():
+        return "Already answered this cycle."
+    if reminder.kind in NUDGE_KINDS and report.nudges_unsubscribed_at is not None:
+        return "Unsubscribed from nudges."
     return ""
 
 
@@ -381,8 +401,12 @@ def reminder_message(*, reminder: Reminder):
         "period": reminder.period,
         "start_url": settings.SITE_URL + reverse("manager_home"),
     }
-    if reminder.kind in CYCLE_KINDS:
+    if reminder.kind in CYCLE_KINDS or reminder.kind in FEEDBACK_KINDS:
         context["due_on"] = parse_cycle(reminder.period).due_on
+    if reminder.kind in FEEDBACK_KINDS and person.reports_to is not None:
+        context["manager_name"] = person.reports_to.user.get_full_name()
+        context["survey_url"] = settings.SITE_URL + reverse("feedback_survey")
+        context["needed"] = threshold(organisation.anonymity_threshold)
     if reminder.kind == Reminder.Kind.ROLE_REVIEW:
         context["review_url"] = settings.SITE_URL + reverse("role_review")
         context["year"] = reminder.period.removeprefix("year-")
@@ -399,6 +423,8 @@ def reminder_message(*, reminder: Reminder):
         Reminder.Kind.CYCLE_NUDGE: "reminder-cycle-nudge",
         Reminder.Kind.ROLE_REVIEW: "reminder-role-review",
         Reminder.Kind.MANUAL: "reminder-manual",
+        Reminder.Kind.FEEDBACK_OPEN: "reminder-feedback-open",
+        Reminder.Kind.FEEDBACK_NUDGE: "reminder-feedback-nudge",
     }
     return build_email(
         names[reminder.kind], context, to=reminder.email, timezone_name=organisation.timezone, headers=headers

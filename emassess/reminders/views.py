@@ -6,7 +6,7 @@ from django.views.decorators.csrf import csrf_exempt
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 from emassess.reminders.models import Reminder
-from emassess.reminders.selectors import nudge_opt_outs, outbox_counts, outbox_list
+from emassess.reminders.selectors import OUTBOX_KINDS, nudge_opt_outs, outbox_counts, outbox_list
 from emassess.reminders.services import membership_from_unsubscribe_token, nudges_unsubscribe
 
 PAGE_SIZE = 50
@@ -19,7 +19,7 @@ def outbox(request: MemberRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     kind = request.GET.get("kind", "")
     status = status if status in Reminder.Status.values else ""
-    kind = kind if kind in Reminder.Kind.values else ""
+    kind = kind if kind in dict(OUTBOX_KINDS) else ""
     page = Paginator(outbox_list(organisation=organisation, status=status, kind=kind), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -28,7 +28,7 @@ def outbox(request: MemberRequest) -> HttpResponse:
         "status": status,
         "kind": kind,
         "statuses": Reminder.Status.choices,
-        "kinds": Reminder.Kind.choices,
+        "kinds": OUTBOX_KINDS,
         "counts": outbox_counts(organisation=organisation),
         "opt_outs": nudge_opt_outs(organisation=organisation),
     }

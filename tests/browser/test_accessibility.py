@@ -123,6 +123,7 @@ def test_a_managers_pages(audit, demo_site):
     latest = Assessment.objects.filter(manager__user__email="tlm@acme.test", status=Assessment.Status.SUBMITTED)
     audit.visit(site_path(demo_site, "assessment_result", latest.latest("submitted_at").public_id), "a past result")
     audit.visit(site_path(demo_site, "framework_guide"), "framework guide")
+    audit.visit(site_path(demo_site, "feedback_team_view"), "what the team sees")
     audit.visit(site_path(demo_site, "organisation_home"), "403")
 
     # The questionnaire, every step, and a step with errors.
@@ -164,6 +165,10 @@ def test_a_managers_pages(audit, demo_site):
 def test_a_reports_pages(audit, demo_site):
     log_in(audit.page, demo_site, "ines@acme.test")
     audit.check("report home")
+    audit.visit(site_path(demo_site, "feedback_survey"), "upward feedback survey")
+    audit.page.get_by_role("button", name=re.compile("answers", re.I)).first.click()  # nothing chosen: the errors
+    audit.check("upward feedback survey, with errors")
+    audit.visit(site_path(demo_site, "feedback_answers"), "my past answers")
     audit.visit(site_path(demo_site, "framework_guide"), "framework guide")
     audit.visit(site_path(demo_site, "assessment_history"), "403")
     audit.assert_clean()

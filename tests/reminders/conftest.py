@@ -21,6 +21,17 @@ def smtp_settings(settings, port: int) -> None:
 
 
 @pytest.fixture
+def through_the_broker():
+    """Tasks go through the real broker to a worker process (tests/workers.py), not eagerly."""
+    from emassess.celery import app as celery_app
+
+    celery_app.control.purge()  # nothing left over from an earlier run
+    celery_app.conf.task_always_eager = False
+    yield
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
 def smtp_to_sink(settings, sink):
     smtp_settings(settings, sink.port)
     return sink

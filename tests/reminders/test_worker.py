@@ -11,7 +11,6 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from emassess.celery import app as celery_app
 from emassess.reminders.models import Reminder
 from emassess.reminders.services import BACKOFF, LEASE, reminders_dispatch
 from emassess.reminders.tasks import in_batches, send_reminder, send_reminders
@@ -22,14 +21,6 @@ from tests.workers import Worker, needs_broker
 pytestmark = [pytest.mark.worker, needs_broker, pytest.mark.django_db(transaction=True)]
 
 MANAGERS = 12
-
-
-@pytest.fixture
-def through_the_broker():
-    celery_app.control.purge()  # nothing left over from an earlier run
-    celery_app.conf.task_always_eager = False
-    yield
-    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture

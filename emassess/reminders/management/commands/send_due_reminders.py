@@ -10,7 +10,7 @@ from emassess.reminders.services import reminder_send, reminders_dispatch
 
 class Command(BaseCommand):
     help = (
-        "Record the reminders managers are due and send those ready, in this process: the same logic "
+        "Record the reminders managers and reports are due and send those ready, in this process: the same logic "
         "the periodic dispatcher runs. Prints what it sent."
     )
 
