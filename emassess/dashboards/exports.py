@@ -53,6 +53,10 @@ def measures(page: Overview | TeamPage) -> list[tuple[str, str]]:
         ),
         *((f"{anti_pattern.name} (high)", f"high:{anti_pattern.slug}") for anti_pattern in page.anti_patterns),
         ("team's view given", "team_view"),
+        *(
+            (f"{anti_pattern.name} (team sees watch or high)", f"team_flagged:{anti_pattern.slug}")
+            for anti_pattern in page.anti_patterns
+        ),
         *((f"{anti_pattern.name} (blind spot)", f"blind:{anti_pattern.slug}") for anti_pattern in page.anti_patterns),
     ]
 

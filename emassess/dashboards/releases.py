@@ -29,11 +29,11 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
-from emassess.assessments.models import Assessment, RiskScore
+from emassess.assessments.models import Assessment, QuestionnaireVersion, RiskScore
 from emassess.dashboards.models import Release, ReleasedFigure, ReleasedGroup
 from emassess.feedback.models import TeamViewRelease
 from emassess.feedback.services import team_view_releases
-from emassess.feedback.team import compare
+from emassess.feedback.team import band_word, compare
 from emassess.feedback.team import threshold as team_view_threshold
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
 from emassess.orgs.live import live_counts_changed
@@ -198,11 +198,8 @@ def _store_figures(release: Release, results: QuerySet[Assessment], *, now: date
     ):
         add(risk["assessment__team"], f"flagged:{risk['anti_pattern']}", risk["flagged"])
         add(risk["assessment__team"], f"high:{risk['anti_pattern']}", risk["high"])
-    seen, spots = blind_spots(release=release, results=results, now=now)
-    for team in seen:
-        add(team, "team_view", 1)
-    for team, trap in spots:
-        add(team, f"blind:{trap}", 1)
+    for team, measure in team_view_measures(release=release, results=results, now=now):
+        add(team, measure, 1)
 
     responses = {team: measures["responses"] for team, measures in counts.items()}
     responses.setdefault(None, 0)
@@ -228,14 +225,15 @@ def _store_figures(release: Release, results: QuerySet[Assessment], *, now: date
     )
 
 
-def blind_spots(
+def team_view_measures(
     *, release: Release, results: QuerySet[Assessment], now: datetime.datetime
-) -> tuple[list[int | None], list[tuple[int | None, str]]]:
-    """The team (at submission) of each result whose manager has a team view of the cycle the quarter
-    is in (released, and shown: enough reports answered); and (team, trap) for each trap of those
-    results that the team sees much more than the manager does: a blind spot, by our rule
-    (emassess.feedback.team). A manager without a team view counts as having no blind spot, so the
-    figures keep one denominator, the responses."""
+) -> list[tuple[int | None, str]]:
+    """(team at submission, measure) for what the team views of the cycle the quarter is in add to
+    the release, where they are released and shown (enough reports answered): "team_view" for each
+    result whose manager has one; per trap, "team_flagged:<trap>" where the team sees it in watch or
+    high (the self-assessment's bands) and "blind:<trap>" where the team sees much more of it than
+    the manager does, a blind spot by our rule (emassess.feedback.team). A manager without a team
+    view counts in none of them, so the figures keep one denominator, the responses."""
     organisation = release.organisation
     cycle = cycle_containing(parse_quarter(release.quarter).start, organisation.cadence_months).label
     needed = team_view_threshold(organisation.anonymity_threshold)
@@ -245,7 +243,7 @@ def blind_spots(
         if view.shows(needed=needed)
     }
     if not views:
-        return [], []
+        return []
     # Only the results of managers with a team view: at 50,000 managers, not every score of the quarter.
     with_view = results.filter(manager__in=TeamViewRelease.objects.filter(manager__organisation=organisation,
                                                                           cycle=cycle).values("manager"))  # fmt: skip
@@ -254,15 +252,18 @@ def blind_spots(
         "assessment_id", "anti_pattern", "risk"
     ):
         self_risks[assessment][trap] = risk
-    rows = [(pk, manager, team) for pk, manager, team in with_view.values_list("pk", "manager_id", "team_id")
-            if manager in views]  # fmt: skip
-    spots: list[tuple[int | None, str]] = [
-        (team, construct.slug)
-        for pk, manager, team in rows
-        for construct in compare(views[manager].figures, self_risks[pk])
-        if construct.blind_spot
-    ]
-    return [team for _, _, team in rows], spots
+    rows = [row for row in with_view.values_list("pk", "manager_id", "team_id", "version_id") if row[1] in views]
+    versions = QuestionnaireVersion.objects.filter(pk__in={version for *_, version in rows})
+    bands = dict(versions.values_list("pk", "definition__bands"))
+    measures: list[tuple[int | None, str]] = []
+    for pk, manager, team, version in rows:
+        measures.append((team, "team_view"))
+        for construct in compare(views[manager].figures, self_risks[pk]):
+            if construct.team_score is not None and band_word(construct.team_score, bands[version]) != "low":
+                measures.append((team, f"team_flagged:{construct.slug}"))
+            if construct.blind_spot:
+                measures.append((team, f"blind:{construct.slug}"))
+    return measures
 
 
 def release_refresh(*, release: Release, shared: dict[int | None, int]) -> None:

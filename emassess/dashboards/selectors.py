@@ -109,6 +109,7 @@ class TrendPoint:
 class Heatmap:
     teams: Page  # the page of teams shown, for the pager
     rows: list[HeatmapRow]
+    seen_by: str  # whose view the cells show: SELF_VIEW (the managers' own) or TEAM_VIEW (their reports')
 
     @property
     def withheld(self) -> int:
@@ -133,6 +134,7 @@ class Aggregates:
     # Of all responses: how many managers' teams gave their view (from enough reports), and how many
     # of them the team sees much more in than they do themselves, per trap (blind spots, our rule).
     team_views: Share
+    team_flagged: list[tuple[Named, Share]]  # the team sees the trap in watch or high
     blind_spots: list[tuple[Named, Share]]
     trends: list[TrendPoint]
     by_quarter: dict[str, QuarterFigures]  # every figure of each trend quarter, for the export
@@ -353,6 +355,7 @@ def aggregates(
         flagged=[(a, this.share(f"flagged:{a.slug}")) for a in anti_patterns],
         high=[(a, this.share(f"high:{a.slug}")) for a in anti_patterns],
         team_views=this.share("team_view"),
+        team_flagged=[(a, this.share(f"team_flagged:{a.slug}")) for a in anti_patterns],
         blind_spots=[(a, this.share(f"blind:{a.slug}")) for a in anti_patterns],
         trends=[
             TrendPoint(
@@ -371,6 +374,12 @@ def aggregates(
 HEATMAP_PAGE_SIZE = 25
 
 
+# Whose view of the managers the heatmap shows, and the released measure it reads for each.
+SELF_VIEW = "self"
+TEAM_VIEW = "team"
+HEAT_MEASURES = {SELF_VIEW: "flagged", TEAM_VIEW: "team_flagged"}
+
+
 def heatmap(
     *,
     organisation: Organisation,
@@ -378,9 +387,12 @@ def heatmap(
     anti_patterns: list[Named],
     page: int | str | None = 1,
     releases: Releases | None = None,
+    seen_by: str = SELF_VIEW,
 ) -> Heatmap:
     """Team x anti-pattern from the quarter's release: the share of each team's managers in
-    watch or high, a page of teams at a time (in name order), whatever the number of teams."""
+    watch or high, in their own self-assessment or (seen_by=TEAM_VIEW) in their reports' view, a
+    page of teams at a time (in name order), whatever the number of teams."""
+    measure = HEAT_MEASURES[seen_by]
     paginator = Paginator(organisation.teams.order_by("name"), HEATMAP_PAGE_SIZE)
     shown = paginator.get_page(page)
     # The page is kept (`kept`): its own teams, and a paginator that knows only how many there are.
@@ -392,7 +404,7 @@ def heatmap(
     # A team without a release, or without a group in it (nobody answered), has no figures to show.
     nothing = QuarterFigures(quarter.label, release, 0, True, {})
     if release is None:
-        return Heatmap(teams, [HeatmapRow(team, withheld, nothing) for team in teams])
+        return Heatmap(teams, [HeatmapRow(team, withheld, nothing) for team in teams], seen_by)
     groups = {
         group.team_id: (group, counts)
         for group, counts in _groups_with_counts(ReleasedGroup.objects.filter(release=release, team__in=list(teams)))
@@ -404,23 +416,29 @@ def heatmap(
             rows.append(HeatmapRow(team, withheld, nothing))
             continue
         figures = releases.figures(release, *found)
-        rows.append(HeatmapRow(team, [figures.share(f"flagged:{a.slug}") for a in anti_patterns], figures))
-    return Heatmap(teams, rows)
+        rows.append(HeatmapRow(team, [figures.share(f"{measure}:{a.slug}") for a in anti_patterns], figures))
+    return Heatmap(teams, rows, seen_by)
 
 
 def organisation_overview(
-    *, organisation: Organisation, quarter: Cycle, today: datetime.date, heatmap_page: int | str | None = 1
+    *,
+    organisation: Organisation,
+    quarter: Cycle,
+    today: datetime.date,
+    heatmap_page: int | str | None = 1,
+    heatmap_seen_by: str = SELF_VIEW,
 ) -> Overview:
     """The organisation's page for a quarter, worked out once and kept (`kept`) until something on it
     changes: a result, a person, a team, a setting, a release."""
     asked = str(heatmap_page)
     number = int(asked) if asked.isdigit() and len(asked) < 7 else 1
-    key = kept_key(organisation, f"overview:{quarter.label}:{today}:{number}")
-    return kept(key, lambda: _organisation_overview(organisation, quarter, today, heatmap_page=number, kept_as=key))
+    seen_by = heatmap_seen_by if heatmap_seen_by in HEAT_MEASURES else SELF_VIEW
+    key = kept_key(organisation, f"overview:{quarter.label}:{today}:{number}:{seen_by}")
+    return kept(key, lambda: _organisation_overview(organisation, quarter, today, number, seen_by, kept_as=key))
 
 
 def _organisation_overview(
-    organisation: Organisation, quarter: Cycle, today: datetime.date, *, heatmap_page: int, kept_as: str
+    organisation: Organisation, quarter: Cycle, today: datetime.date, heatmap_page: int, seen_by: str, *, kept_as: str
 ) -> Overview:
     anti_patterns = _names(AntiPattern)
     cycle = cycle_containing(quarter.start, organisation.cadence_months)
@@ -435,7 +453,7 @@ def _organisation_overview(
         anti_patterns=anti_patterns,
         aggregates=figures,
         heatmap=heatmap(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, page=heatmap_page,
-                        releases=releases),
+                        releases=releases, seen_by=seen_by),
         notice=figures_notice(aggregates=figures, completion=done, threshold=organisation.anonymity_threshold),
         kept_as=kept_as,
     )  # fmt: skip

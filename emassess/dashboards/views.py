@@ -18,6 +18,7 @@ from emassess.dashboards.charts import prevalence_trend
 from emassess.dashboards.exports import export_filename
 from emassess.dashboards.selectors import (
     ONE_YEAR_REVIEW_WINDOW,
+    SELF_VIEW,
     follow_ups,
     in_progress_list,
     never_assessed_list,
@@ -71,7 +72,11 @@ def overview(request: MemberRequest) -> HttpResponse:
     current = cycle_containing(today)
     quarter = _chosen_quarter(request, current)
     page = organisation_overview(
-        organisation=organisation, quarter=quarter, today=today, heatmap_page=request.GET.get("teams_page")
+        organisation=organisation,
+        quarter=quarter,
+        today=today,
+        heatmap_page=request.GET.get("teams_page"),
+        heatmap_seen_by=request.GET.get("seen_by", SELF_VIEW),
     )
     context = {
         "page": page,

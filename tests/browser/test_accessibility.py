@@ -186,6 +186,9 @@ def test_hrs_pages(audit, demo_site):
     expect(nav.get_by_role("link", name="Dashboard")).to_have_attribute("aria-current", "page")
     previous = page.locator("#quarter option").nth(1).get_attribute("value")
     audit.visit(f"{site_path(demo_site, 'organisation_home')}?quarter={previous}", "overview, last quarter")
+    expect(page.get_by_test_id("blind-spots")).to_be_visible()  # the demo's teams answered last quarter
+    page.get_by_role("link", name="Their teams' view").click()
+    audit.check("overview, last quarter, the heatmap as the teams see it")
     team = Team.objects.get(organisation=acme, name="Checkout")
     audit.visit(f"{site_path(demo_site, 'team_dashboard', team.pk)}?quarter={previous}", "team, last quarter")
     audit.visit(site_path(demo_site, "team_dashboard", team.pk), "team, this quarter")

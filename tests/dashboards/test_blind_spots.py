@@ -34,18 +34,28 @@ def team_of_three(cast, managers_in, submit, survey):
     return ann, ben, cat
 
 
-def blind_spots_table(client) -> dict[str, str]:
+def blind_spots_table(client) -> dict[str, list[str]]:
+    """The overview's blind-spot table: {trap: [team sees it in watch or high, blind spot]}."""
     page = client.get(reverse("organisation_home"), {"quarter": "2026-Q3"}).content.decode()
     assert 'data-testid="blind-spots"' in page, "the release counted team views"
     table = page.split('data-testid="blind-spots"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'fw-normal">([^<]+)</th>(.*?)</tr>', table, re.S)
     return {
-        name: share.split(" <span", 1)[0] for name, share in re.findall(r'fw-normal">([^<]+)</th><td>(.*?)</td>', table)
+        name: [share.split(" <span", 1)[0] for share in re.findall(r"<td>(.*?)</td>", cells)] for name, cells in rows
     }
+
+
+def heatmap_row(client, team: str, **params) -> list[str]:
+    page = client.get(reverse("organisation_home"), {"quarter": "2026-Q3", **params}).content.decode()
+    heat = page.split('data-testid="heatmap"', 1)[1].split("</table>", 1)[0]
+    row = heat.split(f">{team}</a>", 1)[1].split("</tr>", 1)[0]
+    return [cell.split(" <span", 1)[0] for cell in re.findall(r'<td class="text-center heat-[^"]+">(.*?)</td>', row)]
 
 
 def test_the_release_counts_each_blind_spot_of_all_who_answered(hr, cast, team_of_three, release):
     release()
-    assert blind_spots_table(hr)[BOTTLENECK] == "33%"  # Ann's, of the three results
+    # Of the three results: Ann's and Ben's teams see it high; only Ann does not see it herself.
+    assert blind_spots_table(hr)[BOTTLENECK] == ["67%", "33%"]
     row = next(r for r in export_table(hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"}))
                if r["team"] == "" and r["quarter"] == "2026-Q3")  # fmt: skip
     assert row["team's view given count"] == "2"  # Ann's and Ben's; Cat's two reports are too few
@@ -69,7 +79,7 @@ def test_a_team_view_the_manager_read_first_counts_the_same(hr, cast, team_of_th
     read_first = team_view_release(manager=ann, cycle="2026-Q3", now=at("2026-10-02"))
     release()
     assert TeamViewRelease.objects.get(manager=ann) == read_first  # released once, not again for HR
-    assert blind_spots_table(hr)[BOTTLENECK] == "33%"
+    assert blind_spots_table(hr)[BOTTLENECK] == ["67%", "33%"]
 
 
 def test_blind_spots_are_withheld_with_their_group(hr, cast, managers_in, submit, survey, release):
@@ -86,3 +96,11 @@ def test_blind_spots_are_withheld_with_their_group(hr, cast, managers_in, submit
             if r["quarter"] == "2026-Q3"}  # fmt: skip
     assert rows["Small"]["withheld"] and rows["Small"][f"{BOTTLENECK} (blind spot) count"] == ""
     assert rows[""][f"{BOTTLENECK} (blind spot) count"] == "1"  # the four of the organisation
+
+
+def test_the_heatmap_shows_the_managers_or_their_teams_view(hr, cast, team_of_three, release):
+    release()
+    bottleneck = 0  # the heatmap's first column, in framework order
+    assert heatmap_row(hr, "Platform")[bottleneck] == "33%"  # Ben sees it in himself
+    assert heatmap_row(hr, "Platform", seen_by="team")[bottleneck] == "67%"  # Ann's and Ben's teams see it
+    assert heatmap_row(hr, "Platform", seen_by="anything")[bottleneck] == "33%"  # an unknown view: their own
