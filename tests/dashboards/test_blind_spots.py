@@ -9,6 +9,8 @@ import re
 import pytest
 from django.urls import reverse
 
+from emassess.assessments.models import Assessment
+from emassess.assessments.services import assessment_set_shared
 from emassess.feedback.models import TeamViewRelease
 from emassess.feedback.services import response_submit, team_view_release
 from tests import factories
@@ -104,3 +106,19 @@ def test_the_heatmap_shows_the_managers_or_their_teams_view(hr, cast, team_of_th
     assert heatmap_row(hr, "Platform")[bottleneck] == "33%"  # Ben sees it in himself
     assert heatmap_row(hr, "Platform", seen_by="team")[bottleneck] == "67%"  # Ann's and Ben's teams see it
     assert heatmap_row(hr, "Platform", seen_by="anything")[bottleneck] == "33%"  # an unknown view: their own
+
+
+def test_a_shared_result_gives_no_blind_spot_away(hr, cast, team_of_three, release):
+    # HR can read Ann's result once she shares it; her team's blind spot must not then be readable
+    # from Platform's figures, three results of which HR knows one: they protect only two people.
+    ann, *_ = team_of_three
+    assessment_set_shared(assessment=Assessment.objects.get(manager=ann, status="submitted"), shared=True, by=ann.user)
+    release()
+    rows = {r["team"]: r for r in export_table(hr.get(reverse("organisation_export"), {"quarter": "2026-Q3"}))
+            if r["quarter"] == "2026-Q3"}  # fmt: skip
+    for group in ("Platform", ""):  # the team, and the organisation: the same three results
+        assert rows[group]["withheld"] == "not enough responses"
+        assert rows[group][f"{BOTTLENECK} (blind spot) count"] == rows[group]["team's view given count"] == ""
+    assert (
+        'data-testid="blind-spots"' not in hr.get(reverse("organisation_home"), {"quarter": "2026-Q3"}).content.decode()
+    )
