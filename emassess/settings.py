@@ -122,6 +122,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # dashboards' counts over tens of thousands of managers that took longer (over 100 ms) than
     # running them. Short web queries gain nothing from it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+# What HR's pages keep (emassess.dashboards.selectors.kept) lives in each process's memory, keyed by
+# a version read from the database, so processes never disagree and nothing shared is needed. Room
+# for a few dozen pages of many organisations (about 30 kB each): Django's default holds 300.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 3000},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
