@@ -3,9 +3,11 @@ cycle opens and one nudge, the managers' timing, through the same outbox; never 
 answered; never listed for HR, where whom a nudge went to would say who had not answered."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
 
 from emassess.feedback.selectors import answering_reports, manager_to_answer_about
@@ -206,3 +208,15 @@ def test_a_report_is_reminded_in_the_organisations_own_cycle(cast, with_survey):
     Organisation.objects.filter(pk=cast.acme.pk).update(cadence_months=6)
     send_due("2026-07-01")
     assert Reminder.objects.get(person=cast.bob).period == "2026-H2"
+
+
+def test_the_command_does_not_print_which_reports_are_reminded(cast, with_survey, time_machine):
+    # A nudge goes to those who have not answered: their addresses in the output would say who.
+    time_machine.move_to(at("2026-10-20"))
+    out = io.StringIO()
+    call_command("send_due_reminders", "--date", "2026-10-01", stdout=out)
+    call_command("send_due_reminders", "--date", "2026-10-20", "--dry-run", stdout=out)
+    printed = out.getvalue()
+    assert "feedback_open" in printed and "feedback_nudge" in printed and "a report" in printed
+    assert "bob@acme.test" not in printed
+    assert "alice@acme.test" in printed  # a manager's own reminder still names them

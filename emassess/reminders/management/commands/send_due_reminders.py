@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from emassess.reminders.models import Reminder
+from emassess.reminders.models import FEEDBACK_KINDS, Reminder
 from emassess.reminders.services import reminder_send, reminders_dispatch
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             self.stderr.write(f"Could not work out the due reminders of organisation {slug!r}: see the log above.")
         if dry_run:
             for due in report.due:
-                self.stdout.write(f"due  {due.kind:<12} {due.period:<8} {due.email}")
+                self.stdout.write(f"due  {due.kind:<12} {due.period:<8} {_whom(due.kind, due.email)}")
             counted = ngettext("%(n)d reminder due", "%(n)d reminders due", len(report.due)) % {"n": len(report.due)}
             self.stdout.write(f"{counted}; dry run: nothing recorded or sent.")
             if report.failed:
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             result = reminder_send(reminder_id=reminder_id, now=now)
             counts[result.status] = counts.get(result.status, 0) + 1
             reminder = Reminder.objects.get(pk=reminder_id)
-            line = f"{result.status:<8} {reminder.kind:<12} {reminder.period:<8} {reminder.email}"
+            line = f"{result.status:<8} {reminder.kind:<12} {reminder.period:<8} {_whom(reminder.kind, reminder.email)}"
             self.stdout.write(line + (f"  ({result.detail})" if result.detail else ""))
         summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items())) or "nothing to send"
         recorded = ngettext("%(n)d new reminder recorded", "%(n)d new reminders recorded", report.created) % {
@@ -51,6 +51,12 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"{recorded}; {summary}."))
         if report.failed:
             raise CommandError(_organisations_failed(len(report.failed)) + "; every other one was dispatched.")
+
+
+def _whom(kind: str, email: str) -> str:
+    """Who a reminder goes to, as printed: a report's address beside the survey's nudge (or a nudge
+    skipped because they answered) would tell whoever reads the output who had not answered."""
+    return "a report" if kind in FEEDBACK_KINDS else email
 
 
 def _organisations_failed(count: int) -> str:
