@@ -213,10 +213,17 @@ def cast(db) -> Cast:
     bob = factories.MembershipFactory(
         user__email="bob@acme.test", user__full_name="Bob Brown", organisation=acme, team=alice.team, reports_to=alice
     )
-    hana = factories.MembershipFactory(user__email="hana@acme.test", organisation=acme, role=Membership.Role.HR)
-    adam = factories.MembershipFactory(user__email="adam@acme.test", organisation=acme, role=Membership.Role.ORG_ADMIN)
-    gina = factories.MembershipFactory(user__email="gina@globex.test", organisation=globex, role=Membership.Role.HR)
-    factories.ManagerFactory(user__email="gus@globex.test", organisation=globex)
+    # Every name fixed, so a search or a page's text never meets a random name ("Lori Brown" found by "brown").
+    hana = factories.MembershipFactory(
+        user__email="hana@acme.test", user__full_name="Hana Hill", organisation=acme, role=Membership.Role.HR
+    )
+    adam = factories.MembershipFactory(
+        user__email="adam@acme.test", user__full_name="Adam Admin", organisation=acme, role=Membership.Role.ORG_ADMIN
+    )
+    gina = factories.MembershipFactory(
+        user__email="gina@globex.test", user__full_name="Gina Gray", organisation=globex, role=Membership.Role.HR
+    )
+    factories.ManagerFactory(user__email="gus@globex.test", user__full_name="Gus Green", organisation=globex)
     sue = User.objects.create_superuser(email="sue@emassess.test", password=factories.PASSWORD)
     return Cast(acme, globex, alice, bob, carol, hana, adam, gina, sue)
 
