@@ -29,11 +29,12 @@ from collections import defaultdict
 from django.db import IntegrityError, transaction
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
+from emassess.assessments.engine import band_of
 from emassess.assessments.models import Assessment, QuestionnaireVersion, RiskScore
 from emassess.dashboards.models import Release, ReleasedFigure, ReleasedGroup
 from emassess.feedback.models import TeamViewRelease
 from emassess.feedback.services import team_view_releases
-from emassess.feedback.team import band_word, compare
+from emassess.feedback.team import compare
 from emassess.feedback.team import threshold as team_view_threshold
 from emassess.orgs.cycles import Cycle, cycle_containing, parse_quarter, shift
 from emassess.orgs.live import live_counts_changed
@@ -259,7 +260,7 @@ def team_view_measures(
     for pk, manager, team, version in rows:
         measures.append((team, "team_view"))
         for construct in compare(views[manager].figures, self_risks[pk]):
-            if construct.team_score is not None and band_word(construct.team_score, bands[version]) != "low":
+            if band_of(construct.team_score, bands[version]) in FLAGGED_BANDS:
                 measures.append((team, f"team_flagged:{construct.slug}"))
             if construct.blind_spot:
                 measures.append((team, f"blind:{construct.slug}"))

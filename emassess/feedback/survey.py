@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from emassess.accounts.models import User
+from emassess.assessments.engine import FREQUENCY_MAX
 from emassess.feedback.models import SurveyVersion
 from emassess.framework.models import AntiPattern
 from emassess.orgs.audit import audit_record
@@ -20,7 +21,7 @@ from emassess.orgs.models import AuditEvent
 
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "survey.toml"
 DONT_KNOW = "dont_know"  # the answer "I don't know": it leaves the item out
-SCALE_MAX = 4  # five answers, 0 to 4, as the self-assessment's behaviour items
+SCALE_MAX = FREQUENCY_MAX  # five answers, 0 to 4: the self-assessment's behaviour scale
 MIN_ITEMS, MAX_ITEMS = 12, 16
 MIN_ITEMS_PER_CONSTRUCT = 3
 ITEM_ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from emassess.assessments.engine import towards_risk
 from emassess.feedback.survey import DONT_KNOW, SCALE_MAX
 from emassess.orgs.models import MIN_ANONYMITY_THRESHOLD
 
@@ -26,10 +27,6 @@ def threshold(anonymity_threshold: int) -> int:
     """How many reports must answer before a manager sees anything: the organisation's threshold,
     never under three."""
     return max(MIN_ANONYMITY_THRESHOLD, anonymity_threshold)
-
-
-def towards_risk(item: Mapping[str, Any], value: int) -> int:
-    return SCALE_MAX - value if item.get("reverse") else value
 
 
 def team_figures(definition: Mapping[str, Any], answer_sets: Iterable[Mapping[str, Any]], *, needed: int) -> dict:
@@ -99,15 +96,6 @@ class ConstructView:
     def hidden_strength(self) -> bool:
         """The manager sees the trap much more than the team does."""
         return self.gap is not None and self.gap < 0 and is_wide_gap(self.gap)
-
-
-def band_word(score: int, bands: Mapping[str, int]) -> str:
-    """ "low", "watch" or "high", by the self-assessment's bands, so both views read alike."""
-    if score >= bands["high"]:
-        return "high"
-    if score >= bands["watch"]:
-        return "watch"
-    return "low"
 
 
 def compare(figures: Mapping[str, Any], self_risks: Mapping[str, int | None]) -> list[ConstructView]:

@@ -14,14 +14,13 @@ from emassess.assessments.selectors import cycle_at, result_in_cycle
 from emassess.assessments.services import IncompleteAnswers, validated_answers
 from emassess.feedback.models import Response, TeamViewRelease
 from emassess.feedback.services import team_view_release
-from emassess.feedback.team import GAP_SHARE, ConstructView, band_word, compare, threshold
+from emassess.feedback.team import GAP_SHARE, ConstructView, compare, threshold
 from emassess.orgs.cycles import parse_cycle
 from emassess.orgs.models import Membership
 
 # What of a result the team's view changes: the practices to start, the habits to keep, and the
 # story, which names the first practices.
 ADVICE_KEYS = ("practices", "keep", "summary")
-DEFAULT_BANDS = {"watch": 40, "high": 65}  # the self-assessment's, for a cycle without a result
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def team_view_page(*, manager: Membership, now: datetime.datetime) -> dict[str, 
         result = result_in_cycle(manager=manager, cycle=parse_cycle(cycle))
         self_risks = {score.anti_pattern: score.risk for score in result.risk_scores.all()} if result else {}
         shown.append(CycleView(cycle, release, result is not None, compare(release.figures, self_risks)))
-    return {"needed": needed, "cycles": shown, "gap_share": GAP_SHARE, "bands": DEFAULT_BANDS}
+    return {"needed": needed, "cycles": shown, "gap_share": GAP_SHARE}
 
 
 @dataclass(frozen=True)
@@ -128,7 +127,7 @@ def team_on_result(*, assessment: Assessment, now: datetime.datetime) -> TeamOnR
 
     def named(view: ConstructView) -> NamedGap:
         assert view.self_score is not None and view.team_score is not None
-        return NamedGap(view, band_word(view.self_score, bands), band_word(view.team_score, bands))
+        return NamedGap(view, engine.band_of(view.self_score, bands), engine.band_of(view.team_score, bands))
 
     return TeamOnResult(
         cycle=cycle,
