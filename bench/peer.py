@@ -167,7 +167,8 @@ def serve_ours(database_url: str) -> int:
     week = {"hands_on_coding": 15, "technical_leadership": 25, "people_team": 30, "process_delivery": 15,
             "product": 10, "organisation": 5}  # fmt: skip
     answers = as_posted(answers_for(version.definition, AnswerProfile(week=week)))
-    pages = [{**{q["id"]: answers[q["id"]] for q in section["questions"]}, "action": "next"}
+    # A question that does not apply to this respondent (an EM) has no answer, and is not asked.
+    pages = [{**{q["id"]: answers[q["id"]] for q in section["questions"] if q["id"] in answers}, "action": "next"}
              for section in version.sections]  # fmt: skip
     analyze()
     counter = 0

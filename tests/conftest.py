@@ -61,6 +61,7 @@ def _published_versions_read_afresh():
 
     selectors._DEFINITIONS.clear()
     forms._CHECKING_FIELDS.clear()
+    forms._RENDERED_ANSWERS.clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

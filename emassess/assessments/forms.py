@@ -8,15 +8,19 @@ from typing import Any
 
 from crispy_forms.bootstrap import AppendedText, InlineRadios
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Field, Layout
+from crispy_forms.layout import Field, Layout, LayoutObject
+from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
 from django.utils.functional import cached_property
+from django.utils.safestring import SafeString
 
 from emassess.assessments.engine import NOT_APPLICABLE, Definition, applies, labels_of, not_applicable_label
 from emassess.assessments.models import QuestionnaireVersion
 from emassess.assessments.plans import PLAN_LIMIT
 
 MAX_TEXT = 2000  # a draft keeps at most this much of any one typed answer
+# A version's radio-button questions as rendered: (question, answer, posted?) -> HTML (see _Kept).
+RenderedAnswers = dict[tuple[str, str, bool], SafeString]
 
 
 def _frequency_value(value: str) -> int | str:
@@ -52,13 +56,13 @@ def _field_for(question: dict[str, Any], definition: Definition) -> forms.Field:
     raise ValueError(f"unknown question kind {kind!r}")
 
 
-def _layout_for(question: dict[str, Any]):
+def _layout_for(question: dict[str, Any], rendered: RenderedAnswers | None):
     # Scales are one row of answer boxes (a stacked list on phones), other choices a stacked list
     # (static/css/app.css): either way each answer is a target of at least 44 px.
     if question["kind"] in ("frequency", "yes_no"):
-        return InlineRadios(question["id"], wrapper_class="answer-scale")
+        return _Kept(InlineRadios(question["id"], wrapper_class="answer-scale"), question["id"], rendered)
     if question["kind"] in ("choice", "scenario"):
-        return Field(question["id"], wrapper_class="answer-list")
+        return _Kept(Field(question["id"], wrapper_class="answer-list"), question["id"], rendered)
     if question["kind"] == "percent":
         return AppendedText(question["id"], "%", css_class="allocation-input", min="0", max="100")
     if question["kind"] == "integer":
@@ -66,12 +70,36 @@ def _layout_for(question: dict[str, Any]):
     return Field(question["id"])
 
 
+class _Kept(LayoutObject):
+    """A question answered with radio buttons, rendered by crispy-forms once per process, version,
+    question and answer, then reused: its HTML depends on nothing else while it shows no error, and
+    rendering the scales is most of a questionnaire page's time (issue 14). `rendered` is the
+    version's store (rendered_answers); None renders every time (a draft version)."""
+
+    def __init__(self, inner: LayoutObject, name: str, rendered: RenderedAnswers | None):
+        self.inner, self.name, self.rendered = inner, name, rendered
+        self.fields = inner.fields
+
+    def render(self, form, context, template_pack=TEMPLATE_PACK, **kwargs):
+        field = form[self.name]
+        value = "" if field.value() is None else str(field.value())
+        choices = {str(choice) for choice, _ in field.field.choices}
+        if self.rendered is None or field.errors or (value and value not in choices):
+            return self.inner.render(form, context, template_pack=template_pack, **kwargs)
+        key = (self.name, value, form.is_bound)
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = self.inner.render(form, context, template_pack=template_pack, **kwargs)
+        return html
+
+
 class SectionForm(forms.Form):
     """The questions of one section that apply to the manager, given what they said about their
     role (`answers`: the answers stored so far). The week's percentages must add up to 100.
 
     `checking`: fields built already for the version's questions (checking_fields), for a form that
-    only checks answers and is never rendered."""
+    only checks answers and is never rendered. `rendered`: the version's rendered answer choices
+    (rendered_answers), for a form that is rendered."""
 
     def __init__(
         self,
@@ -80,10 +108,12 @@ class SectionForm(forms.Form):
         definition: Definition,
         answers: dict[str, Any],
         checking: Mapping[str, forms.Field] | None = None,
+        rendered: RenderedAnswers | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.section = section
+        self.rendered = rendered
         self.questions = [question for question in section["questions"] if applies(definition, question, answers)]
         for question in self.questions:
             built = checking.get(question["id"]) if checking is not None else None
@@ -95,7 +125,7 @@ class SectionForm(forms.Form):
         helper = FormHelper()
         helper.form_tag = False
         helper.disable_csrf = True
-        helper.layout = Layout(*(_layout_for(question) for question in self.questions))
+        helper.layout = Layout(*(_layout_for(question, self.rendered) for question in self.questions))
         return helper
 
     def clean(self) -> dict[str, Any]:
@@ -142,6 +172,21 @@ def checking_fields(version: QuestionnaireVersion) -> dict[str, forms.Field] | N
             _CHECKING_FIELDS.clear()
         _CHECKING_FIELDS[key] = fields
     return fields
+
+
+# A published version's questions answered with radio buttons, as rendered (SectionForm's _Kept), per
+# process: at most (choices + 1) x 2 pieces of HTML per question, keyed as the checking fields are.
+_RENDERED_ANSWERS: dict[tuple[int, datetime.datetime], RenderedAnswers] = {}
+
+
+def rendered_answers(version: QuestionnaireVersion) -> RenderedAnswers | None:
+    """Where a published version's rendered answer choices are kept (None for a draft version)."""
+    if version.published_at is None:
+        return None
+    key = (version.pk, version.published_at)
+    if key not in _RENDERED_ANSWERS and len(_RENDERED_ANSWERS) >= _CHECKING_VERSIONS:
+        _RENDERED_ANSWERS.clear()
+    return _RENDERED_ANSWERS.setdefault(key, {})
 
 
 def raw_answers(data, section: dict[str, Any]) -> dict[str, str]:

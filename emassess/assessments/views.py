@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from emassess.assessments.forms import PlanForm, SectionForm
+from emassess.assessments.forms import PlanForm, SectionForm, rendered_answers
 from emassess.assessments.models import Assessment
 from emassess.assessments.plans import asked_section
 from emassess.assessments.selectors import (
@@ -87,7 +87,8 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
 
     if request.method == "POST":
         action = request.POST.get("action", "next")
-        form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers_in_progress)
+        form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers_in_progress,
+                           rendered=rendered_answers(assessment.version))  # fmt: skip
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
             return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
@@ -122,6 +123,7 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
             section=section,
             definition=definition,
             answers=assessment.answers_in_progress,
+            rendered=rendered_answers(assessment.version),
         )
         status = 200
 
