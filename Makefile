@@ -66,7 +66,7 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/$(BENCH_DB)
 BENCH_BROKER_URL ?= redis://127.0.0.1:6379/0
 BENCH_ENV := DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$(BENCH_BROKER_URL)
 FRESH_BENCH_DB := $(PY) -c "from bench.load import fresh_database; fresh_database('$(BENCH_DB)')"
-LOAD_SECONDS ?= 60
+LOAD_SECONDS ?= 90
 FAULT_SECONDS ?= 90
 
 ## Run every benchmark under bench/, the peer and the load test, then print one table of their figures

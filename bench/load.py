@@ -2,19 +2,23 @@
 and submit the self-assessment while HR users open the dashboards and a report user opens a trivial
 logged-in page (the baseline every other page is compared with).
 
-    python -m bench.load [--seconds 60] [--managers 50] [--hr 5] [--think 2] [--database emassess_load]
+    python -m bench.load [--seconds 90] [--managers 50] [--hr 5] [--think 2] [--spawn-rate 2]
+                         [--workers 3] [--database emassess_load]
 
 Takes --seconds plus about 20 s (a fresh database, migrations, seeding, start-up and shut-down):
-about 80 s with the defaults. Prints one table (per request name: count, p50 and p99 of those that
+about 110 s with the defaults. Prints one table (per request name: count, p50 and p99 of those that
 succeeded, failures, and p50 against the baseline's) and writes it to var/bench/load.json for
-`python -m bench.report`. Users start at 10 a second and all log in first, 0.35 s of CPU each for
-the password hash: the pages are timed from the moment the last one had logged in, the logins over
-the whole run. The plan, the request log, the logs and locust's own CSV files are left in var/bench/work/.
+`python -m bench.report`. Users start at --spawn-rate a second and each logs in first, 0.35 s of CPU
+for the password hash: the pages are timed from the moment the last one had logged in, the logins
+over the whole run. At 2 a second the logins take about 0.7 of the 2 cores while they last; at 10 a
+second (all 57 within 6 s) they need twice the machine, pages queue behind them, and the first
+second after the last login is spent working off that queue (the README says what that does to p99).
+The plan, the request log, the logs and locust's own CSV files are left in var/bench/work/.
 
 What runs: a fresh PostgreSQL database (dropped and created again), migrated, with the framework
 and questionnaire loaded and one organisation seeded; `gunicorn emassess.wsgi --workers 3` on a
-free port with DJANGO_DEBUG=1 (plain HTTP: with DJANGO_DEBUG=0 the session and CSRF cookies are
-Secure-only and a client on http:// never sends them back); `locust -f bench/locustfile.py`.
+free port with the production settings (DEBUG off, as behind a TLS-terminating proxy: web_env);
+`locust -f bench/locustfile.py`.
 Every process started here is stopped at the end, whatever happens. bench/faults.py reuses the pieces.
 """
 
@@ -280,14 +284,16 @@ def start_gunicorn(*, env: dict[str, str], port: int, log: Path, workers: int = 
     return process
 
 
-def start_locust(*, plan: Plan, port: int, seconds: int, log: Path) -> subprocess.Popen:
-    """locust headless for `seconds`, users ramping up at 10 a second (their logins cost 0.35 s of CPU each)."""
+def start_locust(*, plan: Plan, port: int, seconds: int, log: Path, spawn_rate: float = 10) -> subprocess.Popen:
+    """locust headless for `seconds`, users ramping up at `spawn_rate` a second (their logins cost 0.35 s
+    of CPU each)."""
     prefix = WORK_DIR / plan.name
     for old in WORK_DIR.glob(f"{plan.name}_*.csv"):
         old.unlink()
     return spawn(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
-         "--users", str(plan.users), "--spawn-rate", "10", "--run-time", f"{seconds}s", "--stop-timeout", "10",
+         "--users", str(plan.users), "--spawn-rate", str(spawn_rate), "--run-time", f"{seconds}s",
+         "--stop-timeout", "10",
          "--host", f"http://127.0.0.1:{port}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
          "--exit-code-on-error", "0"],
         env=os.environ | {"EMASSESS_LOAD_PLAN": str(plan.path)}, log=log,
@@ -394,7 +400,8 @@ def load_figures(
     else:
         note = (
             f"pages over the {last - ready:.0f} s after all {users} users had logged in (the first "
-            f"{ready - first:.0f} s, the login burst, set apart); login rows over the whole {last - first:.0f} s"
+            f"{ready - first:.0f} s, while they started and logged in, set apart); login rows over the whole "
+            f"{last - first:.0f} s"
         )
     return figures, note
 
@@ -531,7 +538,7 @@ def read_lines(path: Path) -> list[str]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=int, default=60, help="how long the load runs (default 60)")
+    parser.add_argument("--seconds", type=int, default=90, help="how long the load runs (default 90)")
     parser.add_argument("--managers", type=int, default=50)
     parser.add_argument("--hr", type=int, default=5)
     # 2 s a page: 50 managers ask for about 30 requests a second in all; at 1 s, twice that, more than
@@ -541,6 +548,8 @@ def main() -> int:
     parser.add_argument("--hr-managers", type=int, default=10_000,
                         help="size of the HR users' organisation (0: the managers' own)")  # fmt: skip
     parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    # People do not all log in within the same few seconds: 2 a second spreads the 57 logins over 28 s.
+    parser.add_argument("--spawn-rate", type=float, default=2, help="users starting (and logging in) a second")
     args = parser.parse_args()
     stop_on_sigterm()
     begun = time.monotonic()
@@ -557,7 +566,8 @@ def main() -> int:
         running.callback(stop_process, gunicorn)
         print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}, {args.database}; locust: {args.managers} "
               f"managers, {args.hr} HR, {BASELINE_USERS} baseline users for {args.seconds} s")  # fmt: skip
-        locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log")
+        locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log",
+                              spawn_rate=args.spawn_rate)  # fmt: skip
         running.callback(stop_process, locust)
         watch = CpuWatch(locust=locust.pid, gunicorn=gunicorn.pid)
         wait_locust(locust, seconds=args.seconds)
@@ -574,7 +584,7 @@ def main() -> int:
     figures, note = load_figures(samples, users=plan.users, submitted=submitted)
     notes = [
         f"gunicorn {args.workers} sync workers, locust on the same machine: {args.managers} managers, {args.hr} HR, "
-        f"{BASELINE_USERS} baseline users, {args.seconds} s; {note}",
+        f"{BASELINE_USERS} baseline users starting at {args.spawn_rate:g} a second, {args.seconds} s; {note}",
         *tail_notes(samples, read_server_requests(gunicorn_log), cpu, users=plan.users, workers=args.workers,
                     load=(load_before, load_after)),
     ]  # fmt: skip
