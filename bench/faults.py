@@ -273,14 +273,17 @@ def check_submitted(submitted_log: Path) -> Check:
     from emassess.assessments.models import Assessment
 
     seen = read_lines(submitted_log)
+    # A manager who has taken this cycle's assessment reopens it and submits it again
+    # (bench/locustfile.py), so one assessment may be answered with its result several times.
     ids = set(seen)
     found = Assessment.objects.filter(public_id__in=ids, status=Assessment.Status.SUBMITTED).count()
     total = Assessment.objects.filter(status=Assessment.Status.SUBMITTED).count()
     return Check(
-        found == len(ids) and len(seen) == len(ids),
+        found == len(ids),
         "no submitted assessment is missing",
-        f"{len(seen)} final submits answered with the result, {found} of those submitted in the database "
-        f"({total} submitted in all: a submit whose answer was lost to a fault may have gone through)",
+        f"{len(seen)} final submits (of {len(ids)} assessments, resubmitted after reopening) answered with the "
+        f"result, {found} of those assessments submitted in the database ({total} submitted in all: a submit "
+        f"whose answer was lost to a fault may have gone through)",
     )
 
 
