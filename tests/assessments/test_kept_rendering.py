@@ -6,6 +6,7 @@ import pytest
 from crispy_forms.utils import render_crispy_form
 
 from emassess.assessments.forms import SectionForm, rendered_answers
+from emassess.framework.models import AntiPattern
 from tests.helpers import posted_answers_to, week
 
 
@@ -20,13 +21,25 @@ def _html(version, step: int, answers: dict[str, str], *, rendered, data=None) -
     return render_crispy_form(form)
 
 
+def _first_frequency_question(version) -> tuple[int, dict, dict]:
+    """(step, section, question) of the first question answered on the frequency scale."""
+    for step, section in enumerate(version.sections, start=1):
+        for question in section["questions"]:
+            if question["kind"] == "frequency":
+                return step, section, question
+    raise AssertionError("the questionnaire has no frequency question")
+
+
 @pytest.fixture
 def two_managers(version):
-    """Two sets of answers that differ on most questions."""
+    """Two sets of answers that differ on most questions: habits, practices, scenarios, the week."""
+    traps = list(AntiPattern.objects.values_list("slug", flat=True))
     return (
-        posted_answers_to(version.definition, week=week(hands_on_coding=40, people_team=10)),
-        posted_answers_to(version.definition, week=week(hands_on_coding=0, people_team=50)),
-    )
+        posted_answers_to(version.definition, week=week(hands_on_coding=40, people_team=10), practice=0,
+                          tlm_statements=5, best_judgement=False, behaviour=dict.fromkeys(traps, 4)),
+        posted_answers_to(version.definition, week=week(hands_on_coding=0, people_team=50), practice=4,
+                          tlm_statements=0, best_judgement=True, behaviour=dict.fromkeys(traps, 0)),
+    )  # fmt: skip
 
 
 @pytest.mark.django_db
@@ -44,12 +57,7 @@ def test_every_page_reads_as_rendered_afresh_whoever_came_before(version, two_ma
 def test_an_answer_shows_as_given_not_as_someone_else_gave_it(version, two_managers):
     first, _ = two_managers
     kept = rendered_answers(version)
-    step, section = next(
-        (number, section)
-        for number, section in enumerate(version.sections, start=1)
-        if any(q["kind"] == "frequency" for q in section["questions"])
-    )
-    question = next(q for q in section["questions"] if q["kind"] == "frequency")
+    step, _, question = _first_frequency_question(version)
     _html(version, step, {**first, question["id"]: "0"}, rendered=kept)
     page = _html(version, step, {**first, question["id"]: "3"}, rendered=kept)
     assert f'name="{question["id"]}" value="3"' in page
@@ -63,12 +71,7 @@ def test_an_answer_shows_as_given_not_as_someone_else_gave_it(version, two_manag
 def test_an_answer_with_an_error_shows_it_though_its_copy_without_one_is_kept(version, two_managers):
     first, _ = two_managers
     kept = rendered_answers(version)
-    step, section = next(
-        (number, section)
-        for number, section in enumerate(version.sections, start=1)
-        if any(q["kind"] == "frequency" for q in section["questions"])
-    )
-    question = next(q for q in section["questions"] if q["kind"] == "frequency")
+    step, section, question = _first_frequency_question(version)
     _html(version, step, first, rendered=kept, data=first)  # the answer kept as posted, with no error
 
     form = SectionForm(first, section=section, definition=version.definition, answers=first, rendered=kept)
