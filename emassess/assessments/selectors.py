@@ -74,7 +74,10 @@ def cycle_at(*, organisation: Organisation, now: datetime.datetime) -> Cycle:
 
 def result_in_cycle(*, manager: Membership, cycle: Cycle) -> Assessment | None:
     """The manager's result of the cycle, if they have submitted it (at most one: the services see to it)."""
-    return submitted_in_cycle(cycle=cycle, manager=manager).select_related("version").order_by("submitted_at").first()
+    result = submitted_in_cycle(cycle=cycle, manager=manager).select_related("version").order_by("submitted_at").first()
+    if result is not None:
+        result.manager = manager  # the same row, as read for this request: its organisation is not read again
+    return result
 
 
 def changes_close_at(*, assessment: Assessment) -> datetime.datetime:

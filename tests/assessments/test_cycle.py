@@ -19,7 +19,7 @@ from emassess.assessments.services import (
     assessment_start,
     assessment_submit,
 )
-from emassess.orgs.models import AuditEvent
+from emassess.orgs.models import AuditEvent, Membership
 from tests.helpers import posted_answers_to
 
 UTC = datetime.UTC
@@ -250,3 +250,12 @@ def test_a_time_zone_moved_west_after_the_close_does_not_reopen_the_quarter(cast
     assert not can_change(assessment=result, now=early_jan_1)
     with pytest.raises(ResultClosed):
         assessment_reopen(assessment=result, by=cast.alice.user, now=early_jan_1)
+
+
+def test_the_cycle_status_reads_the_result_and_not_its_manager_again(cast, result, django_assert_num_queries):
+    """The manager's home asks for it on every visit: one query for the result; its change window
+    takes the organisation from the manager in hand (two more queries before issue 14)."""
+    manager = Membership.objects.select_related("organisation").get(pk=cast.alice.pk)
+    with django_assert_num_queries(1):
+        status = cycle_status(manager=manager, now=NOV_20)
+    assert status.result == result and status.change is not None and status.change.open
