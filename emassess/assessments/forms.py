@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Field, Layout, LayoutObject
 from crispy_forms.utils import TEMPLATE_PACK
 from django import forms
+from django.conf import settings
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
 
@@ -180,8 +181,9 @@ _RENDERED_ANSWERS: dict[tuple[int, datetime.datetime], RenderedAnswers] = {}
 
 
 def rendered_answers(version: QuestionnaireVersion) -> RenderedAnswers | None:
-    """Where a published version's rendered answer choices are kept (None for a draft version)."""
-    if version.published_at is None:
+    """Where a published version's rendered answer choices are kept (None for a draft version, and
+    while developing: someone editing the form templates sees the change on the next page)."""
+    if version.published_at is None or settings.DEBUG:
         return None
     key = (version.pk, version.published_at)
     if key not in _RENDERED_ANSWERS and len(_RENDERED_ANSWERS) >= _CHECKING_VERSIONS:

@@ -93,3 +93,9 @@ def test_an_answer_with_an_error_shows_it_though_its_copy_without_one_is_kept(ve
 def test_a_draft_version_is_never_kept(version):
     version.published_at = None
     assert rendered_answers(version) is None
+
+
+@pytest.mark.django_db
+def test_nothing_is_kept_while_developing(version, settings):
+    settings.DEBUG = True  # make run: a template edited while the server runs shows on the next page
+    assert rendered_answers(version) is None
