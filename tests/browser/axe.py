@@ -21,6 +21,10 @@ def add_axe(context) -> None:
 
 def violations(page, impacts: tuple[str, ...] = BLOCKING) -> list[str]:
     """The page's axe violations of the given impacts, one line per element: rule, impact, where."""
+    # After a click that navigates, the new page's heading can be visible before its stylesheets
+    # have loaded; axe would then judge the browser's default colours (a CI run once failed on
+    # unstyled links, #0000ee on the navbar). The load event waits for every stylesheet.
+    page.wait_for_load_state("load")
     result = page.evaluate(
         """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(v => ({
             id: v.id, impact: v.impact, help: v.help,
