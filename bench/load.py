@@ -322,6 +322,7 @@ class Sample:
     name: str
     ms: float
     error: str  # empty when it succeeded
+    number: str  # the X-Bench-Request number it was sent with, which the worker logged too
 
     @property
     def ended(self) -> float:
@@ -331,8 +332,8 @@ class Sample:
 def read_requests(plan: Plan) -> list[Sample]:
     samples = []
     for line in read_lines(plan.request_log):
-        started, name, ms, error = line.split("\t", 3)
-        samples.append(Sample(float(started), name, float(ms), error))
+        started, name, ms, error, number = line.split("\t", 4)
+        samples.append(Sample(float(started), name, float(ms), error, number))
     return samples
 
 
@@ -473,32 +474,72 @@ class ServerSample:
     wall_ms: float
     cpu_ms: float
     gc_ms: float
+    number: str  # the client's X-Bench-Request number
+
+    @property
+    def ended(self) -> float:
+        return self.started + self.wall_ms / 1000
 
 
 def read_server_requests(log: Path) -> list[ServerSample]:
     samples = []
     for path in sorted(log.parent.glob(log.with_suffix(".requests").name + ".*")):
         for line in read_lines(path):
-            started, request, wall, cpu, collected = line.split("\t")
-            samples.append(ServerSample(float(started), request, float(wall), float(cpu), float(collected)))
+            started, request, wall, cpu, collected, number = line.split("\t")
+            samples.append(ServerSample(float(started), request, float(wall), float(cpu), float(collected), number))
     return samples
+
+
+@dataclass(frozen=True)
+class Split:
+    """Where the clients' slowest requests spent their time, each request followed by its number
+    from the client into the worker and back (all in milliseconds, means over the requests)."""
+
+    requests: int
+    total_ms: float
+    before_ms: float  # sent, not yet taken by a worker: queueing for a free one (and connecting)
+    in_worker_ms: float
+    cpu_ms: float  # of in_worker_ms, the worker's own CPU
+    after_ms: float  # the worker had sent its last byte; the load generator had not yet read it
+
+
+def split_slowest(samples: list[Sample], server: list[ServerSample], fraction: float = 0.01) -> Split | None:
+    """The slowest `fraction` of the client requests that a worker logged, split into before, in and
+    after the worker; None when no request could be followed (an older log without numbers)."""
+    by_number = {s.number: s for s in server if s.number}
+    paired = [(c, by_number[c.number]) for c in samples if c.number in by_number]
+    if not paired:
+        return None
+    slowest = sorted(paired, key=lambda pair: pair[0].ms)[-max(1, round(len(paired) * fraction)) :]
+    mean = lambda values: sum(values) / len(values)  # noqa: E731
+    return Split(
+        requests=len(slowest),
+        total_ms=mean([c.ms for c, _ in slowest]),
+        before_ms=mean([1000 * (w.started - c.started) for c, w in slowest]),
+        in_worker_ms=mean([w.wall_ms for _, w in slowest]),
+        cpu_ms=mean([w.cpu_ms for _, w in slowest]),
+        after_ms=mean([1000 * (c.ended - w.ended) for c, w in slowest]),
+    )
 
 
 def tail_notes(
     samples: list[Sample], server: list[ServerSample], cpu: dict[str, float], *, users: int, workers: int,
     load: tuple[float, float],
 ) -> list[str]:  # fmt: skip
-    """Where the slowest pages' time went: queueing for a worker against time in one, and in the
-    worker, CPU against waiting and garbage collection; what the load generator and the machine used."""
+    """Where the slowest pages' time went: each of the clients' slowest requests followed into its
+    worker (queueing for a worker, in the worker, the load generator reading the answer), and in
+    the workers, CPU against waiting and garbage collection; what the load generator and the
+    machine used."""
     since = logged_in_at(samples, users) or min(sample.started for sample in samples)
-    pages = [s.ms for s in samples if not s.error and not s.name.startswith("login: ") and s.started >= since]
+    window = [s for s in samples if not s.error and not s.name.startswith("login: ") and s.started >= since]
     served = [s for s in server if s.started >= since and "/accounts/login/" not in s.request]
-    if not pages or not served:
+    if not window or not served:
         return ["tail: not enough requests to say"]
 
     def pct(values: list[float], fraction: float) -> float:
         return percentile_ms([v / 1000 for v in values], fraction)
 
+    pages = [s.ms for s in window]
     p50, p99 = pct(pages, 0.5), pct(pages, 0.99)
     wall50, wall99 = pct([s.wall_ms for s in served], 0.5), pct([s.wall_ms for s in served], 0.99)
     slowest = sorted(served, key=lambda s: s.wall_ms)[-max(1, len(served) // 100) :]
@@ -506,30 +547,40 @@ def tail_notes(
     slow_wall, slow_cpu = mean([s.wall_ms for s in slowest]), mean([s.cpu_ms for s in slowest])
     slow_gc = mean([s.gc_ms for s in slowest])
     all_gc = sum(s.gc_ms for s in served) / max(1.0, sum(s.wall_ms for s in served))
-    queue99 = max(0.0, p99 - wall99)
-    parts = {
-        "queueing for one of the workers or in the load generator (client p99 less worker p99)": queue99,
-        "waiting inside a worker, not on its CPU (a core the machine's other processes held, or the database)":
-            max(0.0, slow_wall - slow_cpu - slow_gc),
-        "the worker's own CPU": max(0.0, slow_cpu - slow_gc),
-        "garbage collection": slow_gc,
-    }  # fmt: skip
-    biggest = max(parts, key=parts.__getitem__)
-    return [
+    notes = [
         f"tail: all pages p50 {p50:.0f} ms, p99 {p99:.0f} ms: p99 is {p99 / p50:.1f}x p50 "
         f"(goal at most 3x: {'met' if p99 <= 3 * p50 else 'NOT met'})",
         f"tail: inside the {workers} gunicorn workers (from the worker taking the request to its last byte) "
-        f"p50 {wall50:.0f} ms, p99 {wall99:.0f} ms; so about {queue99:.0f} ms of the clients' p99 is queueing "
-        f"for a free worker (or delay in the load generator), outside the app",
+        f"p50 {wall50:.0f} ms, p99 {wall99:.0f} ms",
+    ]
+    split = split_slowest(window, served)
+    if split is not None:
+        notes.append(
+            f"tail: the clients' slowest 1% ({split.requests} requests, {split.total_ms:.0f} ms on average), each "
+            f"followed into its worker: {split.before_ms:.0f} ms before a worker took it (queueing for a free "
+            f"worker), {split.in_worker_ms:.0f} ms in the worker ({split.cpu_ms:.0f} ms of it the worker's CPU), "
+            f"{split.after_ms:.0f} ms after the worker had sent it (the load generator reading the answer)"
+        )
+    notes += [
         f"tail: the slowest 1% in the workers ({len(slowest)} requests): {slow_wall:.0f} ms on average, of which "
         f"the worker's CPU {slow_cpu:.0f} ms and garbage collection {slow_gc:.1f} ms (GC is {100 * all_gc:.1f}% "
-        f"of all worker time); the rest, {max(0.0, slow_wall - slow_cpu):.0f} ms, waiting",
+        f"of all worker time); the rest, {max(0.0, slow_wall - slow_cpu):.0f} ms, waiting (for a core the "
+        f"machine's other processes held, or the database)",
         f"tail: CPU over the load: the load generator (locust) {100 * cpu.get('locust', 0):.0f}% of a core, "
         f"gunicorn {100 * cpu.get('gunicorn', 0):.0f}% of a core, the machine {100 * cpu.get('machine', 0):.0f}% "
         f"of its {os.cpu_count()} cores busy (other sessions' processes included); load average (1 min) "
         f"{load[0]:.1f} before, {load[1]:.1f} after",
-        f"tail: the largest part of p99: {biggest}",
     ]
+    if split is not None:
+        parts = {
+            "queueing for a free worker": split.before_ms,
+            "the worker's own CPU": split.cpu_ms,
+            "waiting inside the worker (for a core or the database)": split.in_worker_ms - split.cpu_ms,
+            "the load generator reading the answer": split.after_ms,
+        }
+        biggest = max(parts, key=parts.__getitem__)
+        notes.append(f"tail: the largest part of the clients' slowest 1%: {biggest}")
+    return notes
 
 
 def read_lines(path: Path) -> list[str]:

@@ -8,7 +8,10 @@ and start `locust -f bench/locustfile.py --headless` with EMASSESS_LOAD_PLAN poi
 - Baseline: a report user on the trivial logged-in page (/report/), the figure everything is compared with.
 
 Request names start with the role ("manager: ", "hr: ", "baseline: ", and "login: " for everyone's
-login). Every request is appended to the plan's `request_log` (start time, name, milliseconds, error),
+login). Every request carries a number of its own in an X-Bench-Request header, which the gunicorn
+hooks log too (bench/gunicorn_hooks.py), so that a request's time splits into before, in and after
+the worker. Every request is appended to the plan's `request_log` (start time, name, milliseconds,
+error, its number),
 from which bench/load.py computes its figures (exact percentiles, the login burst at the start set
 apart) and bench/faults.py sees when requests failed; every final submit answered with the redirect to
 its result is appended to the plan's `submitted_log` (one public id a line), to be checked against the
@@ -17,6 +20,7 @@ database. Only the standard library and locust are imported here.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -42,11 +46,18 @@ _request_log = open(PLAN["request_log"], "a", encoding="utf-8", buffering=1)  # 
 _submitted_log = open(PLAN["submitted_log"], "a", encoding="utf-8", buffering=1)  # noqa: SIM115
 
 
+REQUEST_HEADER = "X-Bench-Request"
+_request_numbers = itertools.count(1)
+
+
 @events.request.add_listener
-def _log_request(name: str, response_time: float, exception: Exception | None, **_: Any) -> None:
+def _log_request(name: str, response_time: float, exception: Exception | None, response: Any = None,
+                 **_: Any) -> None:  # fmt: skip
     started = time.time() - response_time / 1000
     error = "" if exception is None else " ".join(str(exception).split())[:200]
-    _request_log.write(f"{started:.3f}\t{name}\t{response_time:.1f}\t{error}\n")
+    sent = getattr(response, "request", None)
+    number = sent.headers.get(REQUEST_HEADER, "") if sent is not None else ""
+    _request_log.write(f"{started:.4f}\t{name}\t{response_time:.2f}\t{error}\t{number}\n")
 
 
 HR_LABEL = PLAN.get("hr_label", "hr")  # says the size of the HR users' organisation
@@ -68,6 +79,7 @@ class LoggedInUser(HttpUser):
         def request(*args: Any, **kwargs: Any) -> Any:
             for cookie in self.client.cookies:
                 cookie.secure = False
+            kwargs["headers"] = {**kwargs.get("headers", {}), REQUEST_HEADER: str(next(_request_numbers))}
             return send(*args, **kwargs)
 
         self.client.request = request  # type: ignore[method-assign]

@@ -214,8 +214,11 @@ def _with_status(managers: QuerySet[Membership], cycle: Cycle) -> QuerySet[WithA
 def completion(
     *, organisation: Organisation, cycle: Cycle, today: datetime.date, team: Team | None = None
 ) -> Completion:
-    """Done, in progress, not started and (once the cycle is over) overdue: of a team in one query,
-    of the whole organisation in one query when it was not already counted (`kept`)."""
+    """Done, in progress, not started and (once the cycle is over) overdue: of a team in one query
+    (the one that lists its managers on its page), of the whole organisation in one query when it
+    was not already counted (`kept`)."""
+    if team is not None:
+        return _team_completion(_team_managers(team, cycle), cycle, today)
 
     def count() -> dict[str, int]:
         # "Is among these ids" rather than a subquery per manager: the database reads each set once
@@ -229,20 +232,49 @@ def completion(
             started=Count("pk", filter=Q(pk__in=drafting) & ~Q(pk__in=done)),
         )
 
-    if team is not None:
-        counts = count()
-    else:  # kept apart from the page: it serves every page of the heatmap and both quarters picked
-        counts = kept(kept_key(organisation, f"completion:{cycle.start}:{cycle.end}"), count)
+    # Kept apart from the page: it serves every page of the heatmap and both quarters picked.
+    counts = kept(kept_key(organisation, f"completion:{cycle.start}:{cycle.end}"), count)
+    return _counted(cycle, today, total=counts["total"], finished=counts["finished"], started=counts["started"])
+
+
+def _counted(cycle: Cycle, today: datetime.date, *, total: int, finished: int, started: int) -> Completion:
+    """Completion from how many managers are expected, have finished, and have started but not finished."""
     is_over = cycle.end <= today
-    waiting = counts["total"] - counts["finished"]
+    waiting = total - finished
     return Completion(
         cycle=cycle,
         is_over=is_over,
-        done=counts["finished"],
-        in_progress=0 if is_over else counts["started"],
-        not_started=0 if is_over else waiting - counts["started"],
+        done=finished,
+        in_progress=0 if is_over else started,
+        not_started=0 if is_over else waiting - started,
         overdue=waiting if is_over else 0,
     )
+
+
+class TeamManager(ManagerStatus):
+    latest_id: int | None  # their latest submitted result, in any cycle
+
+
+def _team_managers(team: Team, cycle: Cycle) -> list[WithAnnotations[Membership, TeamManager]]:
+    """The managers expected to take part in the cycle in the team, by name, each with their status
+    and latest result, in one query."""
+    latest_result = (
+        Assessment.objects.filter(manager=OuterRef("pk"), status=SUBMITTED).order_by("-submitted_at").values("pk")[:1]
+    )
+    return list(
+        _with_status(eligible_managers(organisation=team.organisation, cycle=cycle, team=team), cycle)
+        .select_related("user")
+        .annotate(latest_id=Subquery(latest_result))
+        .order_by("user__full_name", "user__email")
+    )
+
+
+def _team_completion(
+    managers: list[WithAnnotations[Membership, TeamManager]], cycle: Cycle, today: datetime.date
+) -> Completion:
+    finished = sum(1 for manager in managers if manager.done)
+    started = sum(1 for manager in managers if manager.drafting and not manager.done)
+    return _counted(cycle, today, total=len(managers), finished=finished, started=started)
 
 
 @dataclass(frozen=True)
@@ -489,15 +521,7 @@ def _team_page(team: Team, quarter: Cycle, today: datetime.date, *, kept_as: str
     organisation = team.organisation
     anti_patterns = _names(AntiPattern)
     cycle = cycle_containing(quarter.start, organisation.cadence_months)
-    latest_result = (
-        Assessment.objects.filter(manager=OuterRef("pk"), status=SUBMITTED).order_by("-submitted_at").values("pk")[:1]
-    )
-    managers = list(
-        _with_status(eligible_managers(organisation=organisation, cycle=cycle, team=team), cycle)
-        .select_related("user")
-        .annotate(latest_id=Subquery(latest_result))
-        .order_by("user__full_name", "user__email")
-    )
+    managers = _team_managers(team, cycle)
     visible = Assessment.objects.filter(pk__in=[m.latest_id for m in managers if m.latest_id])
     if not organisation.hr_sees_individual_results:
         visible = visible.filter(shared_with_hr=True)
@@ -511,10 +535,10 @@ def _team_page(team: Team, quarter: Cycle, today: datetime.date, *, kept_as: str
             status = "overdue"
         else:
             status = "in progress" if manager.drafting else "not started"
-        result = latest.get(manager.latest_id)
+        result = latest.get(manager.latest_id) if manager.latest_id is not None else None
         bands = {score.anti_pattern: score.band for score in result.risk_scores.all()} if result else {}
         rows.append(ManagerRow(manager, status, result, [bands.get(a.slug, "") for a in anti_patterns]))
-    done = completion(organisation=organisation, cycle=cycle, today=today, team=team)
+    done = _team_completion(managers, cycle, today)
     figures = aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, team=team)
     return TeamPage(
         team=team,

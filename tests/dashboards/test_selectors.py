@@ -36,6 +36,21 @@ def test_once_a_cycle_is_over_everyone_not_done_is_overdue(cast, team, managers_
     assert (result.done, result.in_progress, result.not_started, result.overdue) == (1, 0, 0, 2)
 
 
+@pytest.mark.parametrize("quarter", [Q3, Q4], ids=["cycle over", "cycle open"])
+def test_a_teams_completion_counts_its_managers_as_the_organisations_does(db, submit, managers_in, quarter):
+    """A team's completion comes from the rows of its page, the organisation's from one counting
+    query: in an organisation of one team both must say the same."""
+    team = factories.TeamFactory()
+    done, also_done, drafting, _idle, _also_idle = managers_in(team, 5)
+    submit(done, quarter.label)
+    submit(also_done, quarter.label)
+    assessment_start(manager=drafting)
+    of_team = completion(organisation=team.organisation, cycle=quarter, today=TODAY, team=team)
+    of_organisation = completion(organisation=team.organisation, cycle=quarter, today=TODAY)
+    assert of_team == of_organisation
+    assert of_team.done == 2 and of_team.total == 5
+
+
 def test_people_who_left_or_started_later_are_not_expected(cast, team, managers_in):
     gone, newcomer = managers_in(team, 2)
     gone.user.is_active = False
