@@ -74,7 +74,7 @@ def cycle_at(*, organisation: Organisation, now: datetime.datetime) -> Cycle:
 
 def result_in_cycle(*, manager: Membership, cycle: Cycle) -> Assessment | None:
     """The manager's result of the cycle, if they have submitted it (at most one: the services see to it)."""
-    result = submitted_in_cycle(cycle=cycle, manager=manager).select_related("version").order_by("submitted_at").first()
+    result = _first_with_version(submitted_in_cycle(cycle=cycle, manager=manager).order_by("submitted_at"))
     if result is not None:
         result.manager = manager  # the same row, as read for this request: its organisation is not read again
     return result
@@ -137,7 +137,16 @@ def cycle_status(*, manager: Membership, now: datetime.datetime) -> CycleStatus:
 
 
 def draft_of(*, manager: Membership) -> Assessment | None:
-    return manager.assessments.filter(status=Assessment.Status.DRAFT).select_related("version").first()
+    return _first_with_version(manager.assessments.filter(status=Assessment.Status.DRAFT))
+
+
+def _first_with_version(assessments: QuerySet[Assessment]) -> Assessment | None:
+    """The first of `assessments`, with its version in the same query but not the version's
+    definition, which comes from the copy kept per process (with_definition)."""
+    assessment = assessments.select_related("version").defer("version__definition").first()
+    if assessment is not None:
+        with_definition(assessment.version)
+    return assessment
 
 
 def submitted_list(*, manager: Membership) -> QuerySet[Assessment]:

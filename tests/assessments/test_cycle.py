@@ -8,7 +8,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
-from emassess.assessments.selectors import can_change, cycle_status
+from emassess.assessments.selectors import can_change, cycle_status, draft_of
 from emassess.assessments.services import (
     AlreadyDone,
     ResultClosed,
@@ -252,10 +252,28 @@ def test_a_time_zone_moved_west_after_the_close_does_not_reopen_the_quarter(cast
         assessment_reopen(assessment=result, by=cast.alice.user, now=early_jan_1)
 
 
+def test_the_draft_and_the_result_come_with_their_versions_definition_read_once(cast, version, result,
+                                                                               django_assert_num_queries):  # fmt: skip
+    """Both read their version in the same query but not its 55 kB definition, which the process
+    reads once and keeps: the manager's home shows both on every visit."""
+    manager = Membership.objects.select_related("organisation").get(pk=cast.alice.pk)
+    Assessment.objects.filter(pk=result.pk).update(status=Assessment.Status.DRAFT, submitted_at=None)
+    with django_assert_num_queries(2):
+        draft = draft_of(manager=manager)
+        assert draft is not None and draft.version.definition == version.definition
+    Assessment.objects.filter(pk=result.pk).update(status=Assessment.Status.SUBMITTED, submitted_at=OCT_10)
+    with django_assert_num_queries(1):
+        status = cycle_status(manager=manager, now=NOV_20)
+        assert status.result is not None and status.result.version.definition == version.definition
+
+
 def test_the_cycle_status_reads_the_result_and_not_its_manager_again(cast, result, django_assert_num_queries):
     """The manager's home asks for it on every visit: one query for the result; its change window
-    takes the organisation from the manager in hand (two more queries before issue 14)."""
+    takes the organisation from the manager in hand (two more queries before issue 14), and its
+    version's definition is the copy the process keeps (read on the first visit only)."""
     manager = Membership.objects.select_related("organisation").get(pk=cast.alice.pk)
+    with django_assert_num_queries(2):  # the first visit in the process: the result, the definition
+        cycle_status(manager=manager, now=NOV_20)
     with django_assert_num_queries(1):
         status = cycle_status(manager=manager, now=NOV_20)
     assert status.result == result and status.change is not None and status.change.open
