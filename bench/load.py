@@ -416,7 +416,7 @@ class CpuWatch:
 
         self.roots = {"locust": locust, "gunicorn": gunicorn}
         self.ticks: dict[str, dict[int, int]] = {"locust": {}, "gunicorn": {}}
-        self.machine: list[tuple[int, int]] = []  # (busy, total) jiffies
+        self.machine: list[tuple[int, int, int]] = []  # (busy, total, stolen) jiffies
         self.begun = time.monotonic()
         self.ended = self.begun
         self.stopping = threading.Event()
@@ -443,7 +443,8 @@ class CpuWatch:
         with contextlib.suppress(OSError):
             values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
             idle = values[3] + (values[4] if len(values) > 4 else 0)
-            self.machine.append((sum(values) - idle, sum(values)))
+            stolen = values[7] if len(values) > 7 else 0  # the hypervisor ran something else
+            self.machine.append((sum(values) - idle, sum(values), stolen))
         self.ended = time.monotonic()
 
     def run(self) -> None:
@@ -453,15 +454,17 @@ class CpuWatch:
                 self.sample()
 
     def stop(self) -> dict[str, float]:
-        """Shares over the run: of one core for locust and gunicorn, of all cores for the machine."""
+        """Shares over the run: of one core for locust and gunicorn, of all cores for the machine and
+        for the time stolen from it."""
         self.stopping.set()
         self.thread.join(timeout=5)
         seconds = max(self.ended - self.begun, 1e-9)
         hertz = os.sysconf("SC_CLK_TCK")
         shares = {name: sum(ticks.values()) / hertz / seconds for name, ticks in self.ticks.items()}
         if len(self.machine) >= 2:
-            (busy0, total0), (busy1, total1) = self.machine[0], self.machine[-1]
+            (busy0, total0, stolen0), (busy1, total1, stolen1) = self.machine[0], self.machine[-1]
             shares["machine"] = (busy1 - busy0) / max(total1 - total0, 1)
+            shares["stolen"] = (stolen1 - stolen0) / max(total1 - total0, 1)
         return shares
 
 
@@ -488,6 +491,26 @@ def read_server_requests(log: Path) -> list[ServerSample]:
             started, request, wall, cpu, collected, number = line.split("\t")
             samples.append(ServerSample(float(started), request, float(wall), float(cpu), float(collected), number))
     return samples
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A moment the whole machine ran nothing else (bench/pauses.py): when, and for how long."""
+
+    started: float
+    ms: float
+
+    @property
+    def ended(self) -> float:
+        return self.started + self.ms / 1000
+
+
+def read_pauses(path: Path) -> list[Pause]:
+    pauses = []
+    for line in read_lines(path):
+        started, ms = line.split("\t")
+        pauses.append(Pause(float(started), float(ms)))
+    return pauses
 
 
 @dataclass(frozen=True)
@@ -524,7 +547,7 @@ def split_slowest(samples: list[Sample], server: list[ServerSample], fraction: f
 
 def tail_notes(
     samples: list[Sample], server: list[ServerSample], cpu: dict[str, float], *, users: int, workers: int,
-    load: tuple[float, float],
+    load: tuple[float, float], pauses: list[Pause] | None = None,
 ) -> list[str]:  # fmt: skip
     """Where the slowest pages' time went: each of the clients' slowest requests followed into its
     worker (queueing for a worker, in the worker, the load generator reading the answer), and in
@@ -560,6 +583,17 @@ def tail_notes(
             f"followed into its worker: {split.before_ms:.0f} ms before a worker took it (queueing for a free "
             f"worker), {split.in_worker_ms:.0f} ms in the worker ({split.cpu_ms:.0f} ms of it the worker's CPU), "
             f"{split.after_ms:.0f} ms after the worker had sent it (the load generator reading the answer)"
+        )
+    if pauses is not None:
+        during = [p for p in pauses if p.started >= since]
+        slowest_clients = sorted(window, key=lambda s: s.ms)[-max(1, round(len(window) / 100)) :]
+        hit = sum(1 for c in slowest_clients if any(p.started < c.ended and p.ended > c.started for p in during))
+        longest = max((p.ms for p in during), default=0.0)
+        notes.append(
+            f"tail: the machine paused (a probe sleeping 1 ms woke more than 15 ms late: every core held, or the "
+            f"virtual machine not running) {len(during)} times, the longest {longest:.0f} ms, "
+            f"{sum(p.ms for p in during):.0f} ms in all; {hit} of the clients' slowest 1% were under way during "
+            f"one; time stolen by the hypervisor: {100 * cpu.get('stolen', 0):.1f}% of the cores"
         )
     notes += [
         f"tail: the slowest 1% in the workers ({len(slowest)} requests): {slow_wall:.0f} ms on average, of which "
@@ -617,6 +651,10 @@ def main() -> int:
         running.callback(stop_process, gunicorn)
         print(f"gunicorn ({args.workers} workers) on 127.0.0.1:{port}, {args.database}; locust: {args.managers} "
               f"managers, {args.hr} HR, {BASELINE_USERS} baseline users for {args.seconds} s")  # fmt: skip
+        pauses_log = WORK_DIR / "load-pauses.tsv"
+        probe = spawn([sys.executable, "-m", "bench.pauses", "--out", str(pauses_log), "--seconds",
+                       str(args.seconds + 30)], env=dict(os.environ), log=WORK_DIR / "load-pauses.log")  # fmt: skip
+        running.callback(stop_process, probe)
         locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log",
                               spawn_rate=args.spawn_rate)  # fmt: skip
         running.callback(stop_process, locust)
@@ -637,7 +675,7 @@ def main() -> int:
         f"gunicorn {args.workers} sync workers, locust on the same machine: {args.managers} managers, {args.hr} HR, "
         f"{BASELINE_USERS} baseline users starting at {args.spawn_rate:g} a second, {args.seconds} s; {note}",
         *tail_notes(samples, read_server_requests(gunicorn_log), cpu, users=plan.users, workers=args.workers,
-                    load=(load_before, load_after)),
+                    load=(load_before, load_after), pauses=read_pauses(pauses_log)),
     ]  # fmt: skip
     print(format_table(figures))
     print("\n".join(notes))

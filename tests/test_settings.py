@@ -86,3 +86,22 @@ def test_make_run_on_another_port_makes_the_links_point_there():
         cwd=ROOT, env=environment, capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.stdout.splitlines()[0] == "http://127.0.0.1:8102", result.stdout + result.stderr
+
+
+def test_a_wsgi_worker_loads_every_view_and_keeps_it_out_of_full_garbage_collections():
+    """emassess.wsgi, as gunicorn loads it in each worker: every view module is imported before the
+    first request, and what is loaded then is frozen (gc.freeze), so a full collection during a
+    request walks only what requests made since."""
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment |= {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": secrets.token_urlsafe(50)}
+    probe = (
+        "import gc, sys; import emassess.wsgi; "
+        "print(gc.get_freeze_count(), len(gc.get_objects()), 'emassess.dashboards.views' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    frozen, unfrozen, views_loaded = result.stdout.split()
+    assert views_loaded == "True"
+    assert int(frozen) > 10 * max(1, int(unfrozen))  # nearly all of it frozen
