@@ -31,6 +31,7 @@ import datetime
 import json
 import os
 import random
+import re
 import signal
 import socket
 import subprocess
@@ -595,6 +596,17 @@ def tail_notes(
             f"{sum(p.ms for p in during):.0f} ms in all; {hit} of the clients' slowest 1% were under way during "
             f"one; time stolen by the hypervisor: {100 * cpu.get('stolen', 0):.1f}% of the cores"
         )
+    by_page: dict[str, list[ServerSample]] = collections.defaultdict(list)
+    for sample in served:  # one page however many assessments and teams: ids out of its path
+        by_page[re.sub(r"/\d+/", "/<n>/", re.sub(r"/[0-9a-f-]{36}/", "/<id>/", sample.request))].append(sample)
+    common, same_page = max(by_page.items(), key=lambda item: len(item[1]))
+    cpu50, cpu99 = pct([s.cpu_ms for s in same_page], 0.5), pct([s.cpu_ms for s in same_page], 0.99)
+    notes.append(
+        f"tail: the same work spreads too: the commonest request ({common}, {len(same_page)} times) took p50 "
+        f"{cpu50:.0f} ms and p99 {cpu99:.0f} ms of the worker's own CPU ({cpu99 / cpu50:.1f}x), and p50 "
+        f"{pct([s.wall_ms for s in same_page], 0.5):.0f} ms and p99 {pct([s.wall_ms for s in same_page], 0.99):.0f}"
+        f" ms in the worker"
+    )
     notes += [
         f"tail: the slowest 1% in the workers ({len(slowest)} requests): {slow_wall:.0f} ms on average, of which "
         f"the worker's CPU {slow_cpu:.0f} ms and garbage collection {slow_gc:.1f} ms (GC is {100 * all_gc:.1f}% "
