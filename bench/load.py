@@ -28,6 +28,7 @@ import argparse
 import collections
 import contextlib
 import datetime
+import heapq
 import json
 import os
 import random
@@ -546,6 +547,24 @@ def split_slowest(samples: list[Sample], server: list[ServerSample], fraction: f
     )
 
 
+def independent_tail(walls_ms: list[float], *, rate: float, workers: int, requests: int = 100_000) -> float:
+    """p99 over p50 of what the clients would have seen had each request's time in a worker been
+    drawn at random from `walls_ms`, the requests arriving at random (Poisson) at `rate` a second and
+    queueing for `workers` workers first come, first served. Set against the measured tail, it tells
+    a spread of the pages' own times from queueing behind slow-downs that strike every worker at once."""
+    rng = random.Random(14)
+    free_at = [0.0] * workers  # a heap: when each worker is next free
+    now, waited = 0.0, []
+    for _ in range(requests):
+        now += rng.expovariate(rate)
+        start = max(now, heapq.heappop(free_at))
+        end = start + rng.choice(walls_ms) / 1000
+        heapq.heappush(free_at, end)
+        waited.append(end - now)
+    waited.sort()
+    return waited[int(0.99 * len(waited))] / waited[len(waited) // 2]
+
+
 def tail_notes(
     samples: list[Sample], server: list[ServerSample], cpu: dict[str, float], *, users: int, workers: int,
     load: tuple[float, float], pauses: list[Pause] | None = None,
@@ -606,6 +625,14 @@ def tail_notes(
         f"{cpu50:.0f} ms and p99 {cpu99:.0f} ms of the worker's own CPU ({cpu99 / cpu50:.1f}x), and p50 "
         f"{pct([s.wall_ms for s in same_page], 0.5):.0f} ms and p99 {pct([s.wall_ms for s in same_page], 0.99):.0f}"
         f" ms in the worker"
+    )
+    seconds = max(s.ended for s in window) - since
+    notes.append(
+        f"tail: had each request's time in a worker been drawn at random from those measured, arriving at "
+        f"random at the same rate ({len(window) / seconds:.0f}/s) for {workers} workers, p99 would have been "
+        f"{independent_tail([s.wall_ms for s in served], rate=len(window) / seconds, workers=workers):.1f}x p50: "
+        f"the spread of the times alone; the rest of the measured tail is queueing behind slow-downs that "
+        f"strike the workers together"
     )
     notes += [
         f"tail: the slowest 1% in the workers ({len(slowest)} requests): {slow_wall:.0f} ms on average, of which "
