@@ -470,6 +470,42 @@ class CpuWatch:
         return shares
 
 
+class LockWatch:
+    """How often a request waited on a row or table lock in PostgreSQL while the load ran: the
+    database's sessions sampled every 100 ms (pg_stat_activity, wait_event_type 'Lock')."""
+
+    def __init__(self, database_url: str):
+        import threading
+
+        self.database_url = database_url
+        self.samples = 0
+        self.waiting: list[int] = []  # sessions waiting on a lock, in each sample that had any
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        import psycopg
+
+        with contextlib.suppress(Exception), psycopg.connect(self.database_url, autocommit=True) as connection:
+            while not self.stopping.wait(0.1):
+                row = connection.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"
+                ).fetchone()
+                self.samples += 1
+                if row and row[0]:
+                    self.waiting.append(row[0])
+
+    def stop(self) -> str:
+        self.stopping.set()
+        self.thread.join(timeout=5)
+        return (
+            f"tail: locks: in {len(self.waiting)} of {self.samples} looks at the database, every 100 ms over the "
+            f"load, a request was waiting on a lock (at most {max(self.waiting, default=0)} at once)"
+        )
+
+
 @dataclass(frozen=True)
 class ServerSample:
     """One request as a gunicorn worker saw it (bench/gunicorn_hooks.py)."""
@@ -698,8 +734,10 @@ def main() -> int:
                               spawn_rate=args.spawn_rate)  # fmt: skip
         running.callback(stop_process, locust)
         watch = CpuWatch(locust=locust.pid, gunicorn=gunicorn.pid)
+        locks = LockWatch(database_url)
         wait_locust(locust, seconds=args.seconds)
         cpu = watch.stop()
+        lock_note = locks.stop()
     load_after = os.getloadavg()[0]
 
     from emassess.assessments.models import Assessment
@@ -715,6 +753,7 @@ def main() -> int:
         f"{BASELINE_USERS} baseline users starting at {args.spawn_rate:g} a second, {args.seconds} s; {note}",
         *tail_notes(samples, read_server_requests(gunicorn_log), cpu, users=plan.users, workers=args.workers,
                     load=(load_before, load_after), pauses=read_pauses(pauses_log)),
+        lock_note,
     ]  # fmt: skip
     print(format_table(figures))
     print("\n".join(notes))
