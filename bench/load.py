@@ -43,6 +43,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from bench.report import OUT_DIR, Figure, format_table, percentile_ms, write_figures
 from bench.setup import ROOT
@@ -314,6 +315,10 @@ def wait_locust(process: subprocess.Popen, *, seconds: int) -> None:
 
 
 LOGIN = "login: log in"
+# The machine-stall probe (bench/pauses.py): how long it sleeps each time, and how late a wake-up
+# must be to count as a stall.
+PROBE_SLEEP_MS = 1.0
+PROBE_LATE_MS = 15.0
 
 
 @dataclass(frozen=True)
@@ -480,6 +485,7 @@ class LockWatch:
         self.database_url = database_url
         self.samples = 0
         self.waiting: list[int] = []  # sessions waiting on a lock, in each sample that had any
+        self.failed = ""
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
@@ -487,19 +493,24 @@ class LockWatch:
     def run(self) -> None:
         import psycopg
 
-        with contextlib.suppress(Exception), psycopg.connect(self.database_url, autocommit=True) as connection:
-            while not self.stopping.wait(0.1):
-                row = connection.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'"
-                ).fetchone()
-                self.samples += 1
-                if row and row[0]:
-                    self.waiting.append(row[0])
+        try:
+            with psycopg.connect(self.database_url, autocommit=True) as connection:
+                while not self.stopping.wait(0.1):
+                    row = connection.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND wait_event_type = 'Lock'"
+                    ).fetchone()
+                    self.samples += 1
+                    if row and row[0]:
+                        self.waiting.append(row[0])
+        except Exception as error:
+            self.failed = " ".join(str(error).split())[:200] or type(error).__name__
 
     def stop(self) -> str:
         self.stopping.set()
         self.thread.join(timeout=5)
+        if self.failed:
+            return f"tail: locks: not watched, the watch failed after {self.samples} looks: {self.failed}"
         return (
             f"tail: locks: in {len(self.waiting)} of {self.samples} looks at the database, every 100 ms over the "
             f"load, a request was waiting on a lock (at most {max(self.waiting, default=0)} at once)"
@@ -531,9 +542,18 @@ def read_server_requests(log: Path) -> list[ServerSample]:
     return samples
 
 
+SlowItem = TypeVar("SlowItem")
+
+
+def slowest(items: list[SlowItem], key: Callable[[SlowItem], float], fraction: float = 0.01) -> list[SlowItem]:
+    """The slowest `fraction` of `items` by `key` (at least one): the tail the notes describe."""
+    return sorted(items, key=key)[-max(1, round(len(items) * fraction)) :]
+
+
 @dataclass(frozen=True)
 class Pause:
-    """A moment the whole machine ran nothing else (bench/pauses.py): when, and for how long."""
+    """A moment the probe (bench/pauses.py) could not run, though it was due to: no core was free
+    for it, or the virtual machine itself was not running. When, and for how long."""
 
     started: float
     ms: float
@@ -571,23 +591,26 @@ def split_slowest(samples: list[Sample], server: list[ServerSample], fraction: f
     paired = [(c, by_number[c.number]) for c in samples if c.number in by_number]
     if not paired:
         return None
-    slowest = sorted(paired, key=lambda pair: pair[0].ms)[-max(1, round(len(paired) * fraction)) :]
+    tail = slowest(paired, key=lambda pair: pair[0].ms, fraction=fraction)
     mean = lambda values: sum(values) / len(values)  # noqa: E731
     return Split(
-        requests=len(slowest),
-        total_ms=mean([c.ms for c, _ in slowest]),
-        before_ms=mean([1000 * (w.started - c.started) for c, w in slowest]),
-        in_worker_ms=mean([w.wall_ms for _, w in slowest]),
-        cpu_ms=mean([w.cpu_ms for _, w in slowest]),
-        after_ms=mean([1000 * (c.ended - w.ended) for c, w in slowest]),
+        requests=len(tail),
+        total_ms=mean([c.ms for c, _ in tail]),
+        before_ms=mean([1000 * (w.started - c.started) for c, w in tail]),
+        in_worker_ms=mean([w.wall_ms for _, w in tail]),
+        cpu_ms=mean([w.cpu_ms for _, w in tail]),
+        after_ms=mean([1000 * (c.ended - w.ended) for c, w in tail]),
     )
 
 
-def independent_tail(walls_ms: list[float], *, rate: float, workers: int, requests: int = 100_000) -> float:
+def independent_tail(walls_ms: list[float], *, rate: float, workers: int, requests: int = 100_000) -> float | None:
     """p99 over p50 of what the clients would have seen had each request's time in a worker been
     drawn at random from `walls_ms`, the requests arriving at random (Poisson) at `rate` a second and
     queueing for `workers` workers first come, first served. Set against the measured tail, it tells
-    a spread of the pages' own times from queueing behind slow-downs that strike every worker at once."""
+    the spread of the times in the workers (waiting for a core included) from queueing behind
+    slow-downs that strike every worker at once. None when the workers could not keep up at all."""
+    if rate * sum(walls_ms) / len(walls_ms) / 1000 >= workers:
+        return None
     rng = random.Random(14)
     free_at = [0.0] * workers  # a heap: when each worker is next free
     now, waited = 0.0, []
@@ -621,10 +644,10 @@ def tail_notes(
     pages = [s.ms for s in window]
     p50, p99 = pct(pages, 0.5), pct(pages, 0.99)
     wall50, wall99 = pct([s.wall_ms for s in served], 0.5), pct([s.wall_ms for s in served], 0.99)
-    slowest = sorted(served, key=lambda s: s.wall_ms)[-max(1, len(served) // 100) :]
+    slow_served = slowest(served, key=lambda s: s.wall_ms)
     mean = lambda values: sum(values) / len(values)  # noqa: E731
-    slow_wall, slow_cpu = mean([s.wall_ms for s in slowest]), mean([s.cpu_ms for s in slowest])
-    slow_gc = mean([s.gc_ms for s in slowest])
+    slow_wall, slow_cpu = mean([s.wall_ms for s in slow_served]), mean([s.cpu_ms for s in slow_served])
+    slow_gc = mean([s.gc_ms for s in slow_served])
     all_gc = sum(s.gc_ms for s in served) / max(1.0, sum(s.wall_ms for s in served))
     notes = [
         f"tail: all pages p50 {p50:.0f} ms, p99 {p99:.0f} ms: p99 is {p99 / p50:.1f}x p50 "
@@ -642,14 +665,15 @@ def tail_notes(
         )
     if pauses is not None:
         during = [p for p in pauses if p.started >= since]
-        slowest_clients = sorted(window, key=lambda s: s.ms)[-max(1, round(len(window) / 100)) :]
-        hit = sum(1 for c in slowest_clients if any(p.started < c.ended and p.ended > c.started for p in during))
+        stalled = [c for c in slowest(window, key=lambda s: s.ms)
+                   if any(p.started < c.ended and p.ended > c.started for p in during)]  # fmt: skip
         longest = max((p.ms for p in during), default=0.0)
         notes.append(
-            f"tail: the machine paused (a probe sleeping 1 ms woke more than 15 ms late: every core held, or the "
-            f"virtual machine not running) {len(during)} times, the longest {longest:.0f} ms, "
-            f"{sum(p.ms for p in during):.0f} ms in all; {hit} of the clients' slowest 1% were under way during "
-            f"one; time stolen by the hypervisor: {100 * cpu.get('stolen', 0):.1f}% of the cores"
+            f"tail: the machine stalled (a probe sleeping {PROBE_SLEEP_MS:g} ms at a time woke more than "
+            f"{PROBE_LATE_MS:g} ms late: no core free for it, or the virtual machine not running) "
+            f"{len(during)} times, the longest {longest:.0f} ms, {sum(p.ms for p in during):.0f} ms in all; "
+            f"{len(stalled)} of the clients' slowest 1% were under way during one; time stolen by the "
+            f"hypervisor: {100 * cpu.get('stolen', 0):.1f}% of the cores"
         )
     by_page: dict[str, list[ServerSample]] = collections.defaultdict(list)
     for sample in served:  # one page however many assessments and teams: ids out of its path
@@ -662,18 +686,25 @@ def tail_notes(
         f"{pct([s.wall_ms for s in same_page], 0.5):.0f} ms and p99 {pct([s.wall_ms for s in same_page], 0.99):.0f}"
         f" ms in the worker"
     )
-    seconds = max(s.ended for s in window) - since
-    notes.append(
-        f"tail: had each request's time in a worker been drawn at random from those measured, arriving at "
-        f"random at the same rate ({len(window) / seconds:.0f}/s) for {workers} workers, p99 would have been "
-        f"{independent_tail([s.wall_ms for s in served], rate=len(window) / seconds, workers=workers):.1f}x p50: "
-        f"the spread of the times alone; the rest of the measured tail is queueing behind slow-downs that "
-        f"strike the workers together"
-    )
+    rate = len(window) / (max(s.ended for s in window) - since)
+    alone = independent_tail([s.wall_ms for s in served], rate=rate, workers=workers)
+    if alone is not None:
+        gap = p99 / p50 - alone
+        reading = (
+            "the difference is queueing behind slow-downs that strike the workers together"
+            if gap >= 0.5
+            else "too close to the measured tail to tell queueing from the spread of the times themselves"
+        )
+        notes.append(
+            f"tail: had the times measured in the workers (waiting for a core included) been independent of one "
+            f"another, random arrivals at the same rate ({rate:.0f}/s) for {workers} workers would have given p99 "
+            f"{alone:.1f}x p50, against {p99 / p50:.1f}x measured: {reading}"
+        )
     notes += [
-        f"tail: the slowest 1% in the workers ({len(slowest)} requests): {slow_wall:.0f} ms on average, of which "
-        f"the worker's CPU {slow_cpu:.0f} ms and garbage collection {slow_gc:.1f} ms (GC is {100 * all_gc:.1f}% "
-        f"of all worker time); the rest, {max(0.0, slow_wall - slow_cpu):.0f} ms, waiting (for a core the "
+        f"tail: the slowest 1% in the workers ({len(slow_served)} requests): {slow_wall:.0f} ms on average, of "
+        f"which the worker's CPU {slow_cpu:.0f} ms and garbage collection {slow_gc:.1f} ms (GC is "
+        f"{100 * all_gc:.1f}% of all worker time, {max(s.gc_ms for s in served):.0f} ms at most in one request); "
+        f"the rest, {max(0.0, slow_wall - slow_cpu):.0f} ms, waiting (for a core the "
         f"machine's other processes held, or the database)",
         f"tail: CPU over the load: the load generator (locust) {100 * cpu.get('locust', 0):.0f}% of a core, "
         f"gunicorn {100 * cpu.get('gunicorn', 0):.0f}% of a core, the machine {100 * cpu.get('machine', 0):.0f}% "
@@ -728,7 +759,8 @@ def main() -> int:
               f"managers, {args.hr} HR, {BASELINE_USERS} baseline users for {args.seconds} s")  # fmt: skip
         pauses_log = WORK_DIR / "load-pauses.tsv"
         probe = spawn([sys.executable, "-m", "bench.pauses", "--out", str(pauses_log), "--seconds",
-                       str(args.seconds + 30)], env=dict(os.environ), log=WORK_DIR / "load-pauses.log")  # fmt: skip
+                       str(args.seconds + 30), "--sleep-ms", str(PROBE_SLEEP_MS), "--late-ms", str(PROBE_LATE_MS)],
+                      env=dict(os.environ), log=WORK_DIR / "load-pauses.log")  # fmt: skip
         running.callback(stop_process, probe)
         locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log",
                               spawn_rate=args.spawn_rate)  # fmt: skip

@@ -59,8 +59,10 @@ _request_numbers = itertools.count(1)
 
 @events.request.add_listener
 def _log_request(name: str, response_time: float, exception: Exception | None, response: Any = None,
-                 **_: Any) -> None:  # fmt: skip
-    started = time.time() - response_time / 1000
+                 start_time: float | None = None, **_: Any) -> None:  # fmt: skip
+    # When the request was sent, as locust noted it (the event itself fires only once a
+    # catch_response block has ended).
+    started = start_time if start_time is not None else time.time() - response_time / 1000
     error = "" if exception is None else " ".join(str(exception).split())[:200]
     sent = getattr(response, "request", None)
     number = sent.headers.get(REQUEST_HEADER, "") if sent is not None else ""

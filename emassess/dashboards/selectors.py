@@ -211,14 +211,10 @@ def _with_status(managers: QuerySet[Membership], cycle: Cycle) -> QuerySet[WithA
     return managers.annotate(done=Exists(done), drafting=Exists(drafting))
 
 
-def completion(
-    *, organisation: Organisation, cycle: Cycle, today: datetime.date, team: Team | None = None
-) -> Completion:
-    """Done, in progress, not started and (once the cycle is over) overdue: of a team in one query
-    (the one that lists its managers on its page), of the whole organisation in one query when it
-    was not already counted (`kept`)."""
-    if team is not None:
-        return _team_completion(_team_managers(team, cycle), cycle, today)
+def completion(*, organisation: Organisation, cycle: Cycle, today: datetime.date) -> Completion:
+    """The organisation's managers done, in progress, not started and (once the cycle is over)
+    overdue, in one query when they were not already counted (`kept`). A team's are counted from
+    the rows of its page (`_team_completion`)."""
 
     def count() -> dict[str, int]:
         # "Is among these ids" rather than a subquery per manager: the database reads each set once
@@ -226,7 +222,7 @@ def completion(
         ours = Q(manager__organisation=organisation)
         done = submitted_in_cycle(cycle=cycle).filter(ours).values("manager_id")
         drafting = Assessment.objects.filter(ours, status=Assessment.Status.DRAFT).values("manager_id")
-        return eligible_managers(organisation=organisation, cycle=cycle, team=team).aggregate(
+        return eligible_managers(organisation=organisation, cycle=cycle).aggregate(
             total=Count("pk"),
             finished=Count("pk", filter=Q(pk__in=done)),
             started=Count("pk", filter=Q(pk__in=drafting) & ~Q(pk__in=done)),
@@ -234,10 +230,14 @@ def completion(
 
     # Kept apart from the page: it serves every page of the heatmap and both quarters picked.
     counts = kept(kept_key(organisation, f"completion:{cycle.start}:{cycle.end}"), count)
-    return _counted(cycle, today, total=counts["total"], finished=counts["finished"], started=counts["started"])
+    return _completion_from_counts(
+        cycle, today, total=counts["total"], finished=counts["finished"], started=counts["started"]
+    )
 
 
-def _counted(cycle: Cycle, today: datetime.date, *, total: int, finished: int, started: int) -> Completion:
+def _completion_from_counts(
+    cycle: Cycle, today: datetime.date, *, total: int, finished: int, started: int
+) -> Completion:
     """Completion from how many managers are expected, have finished, and have started but not finished."""
     is_over = cycle.end <= today
     waiting = total - finished
@@ -274,7 +274,7 @@ def _team_completion(
 ) -> Completion:
     finished = sum(1 for manager in managers if manager.done)
     started = sum(1 for manager in managers if manager.drafting and not manager.done)
-    return _counted(cycle, today, total=len(managers), finished=finished, started=started)
+    return _completion_from_counts(cycle, today, total=len(managers), finished=finished, started=started)
 
 
 @dataclass(frozen=True)
