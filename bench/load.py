@@ -43,6 +43,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import fmean
 from typing import TypeVar
 
 from bench.report import OUT_DIR, Figure, format_table, percentile_ms, write_figures
@@ -592,14 +593,13 @@ def split_slowest(samples: list[Sample], server: list[ServerSample], fraction: f
     if not paired:
         return None
     tail = slowest(paired, key=lambda pair: pair[0].ms, fraction=fraction)
-    mean = lambda values: sum(values) / len(values)  # noqa: E731
     return Split(
         requests=len(tail),
-        total_ms=mean([c.ms for c, _ in tail]),
-        before_ms=mean([1000 * (w.started - c.started) for c, w in tail]),
-        in_worker_ms=mean([w.wall_ms for _, w in tail]),
-        cpu_ms=mean([w.cpu_ms for _, w in tail]),
-        after_ms=mean([1000 * (c.ended - w.ended) for c, w in tail]),
+        total_ms=fmean([c.ms for c, _ in tail]),
+        before_ms=fmean([1000 * (w.started - c.started) for c, w in tail]),
+        in_worker_ms=fmean([w.wall_ms for _, w in tail]),
+        cpu_ms=fmean([w.cpu_ms for _, w in tail]),
+        after_ms=fmean([1000 * (c.ended - w.ended) for c, w in tail]),
     )
 
 
@@ -620,8 +620,7 @@ def independent_tail(walls_ms: list[float], *, rate: float, workers: int, reques
         end = start + rng.choice(walls_ms) / 1000
         heapq.heappush(free_at, end)
         waited.append(end - now)
-    waited.sort()
-    return waited[int(0.99 * len(waited))] / waited[len(waited) // 2]
+    return percentile_ms(waited, 0.99) / percentile_ms(waited, 0.5)
 
 
 def tail_notes(
@@ -645,9 +644,8 @@ def tail_notes(
     p50, p99 = pct(pages, 0.5), pct(pages, 0.99)
     wall50, wall99 = pct([s.wall_ms for s in served], 0.5), pct([s.wall_ms for s in served], 0.99)
     slow_served = slowest(served, key=lambda s: s.wall_ms)
-    mean = lambda values: sum(values) / len(values)  # noqa: E731
-    slow_wall, slow_cpu = mean([s.wall_ms for s in slow_served]), mean([s.cpu_ms for s in slow_served])
-    slow_gc = mean([s.gc_ms for s in slow_served])
+    slow_wall, slow_cpu = fmean([s.wall_ms for s in slow_served]), fmean([s.cpu_ms for s in slow_served])
+    slow_gc = fmean([s.gc_ms for s in slow_served])
     all_gc = sum(s.gc_ms for s in served) / max(1.0, sum(s.wall_ms for s in served))
     notes = [
         f"tail: all pages p50 {p50:.0f} ms, p99 {p99:.0f} ms: p99 is {p99 / p50:.1f}x p50 "

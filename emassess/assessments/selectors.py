@@ -43,17 +43,12 @@ def with_definition(version: QuestionnaireVersion) -> QuestionnaireVersion:
 
 def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Assessment:
     """The manager's own assessment; anyone else's, or one that does not exist, is a 404 alike."""
-    try:
-        assessment = (
-            Assessment.objects.select_related("version")
-            .defer("version__definition")  # kept per process: with_definition
-            .exclude(status=Assessment.Status.SUPERSEDED)
-            .get(manager=manager, public_id=public_id)
-        )
-    except Assessment.DoesNotExist:
-        raise Http404("No such assessment.") from None
+    assessment = _first_with_version(
+        Assessment.objects.exclude(status=Assessment.Status.SUPERSEDED).filter(manager=manager, public_id=public_id)
+    )
+    if assessment is None:
+        raise Http404("No such assessment.")
     assessment.manager = manager  # the same row, as read for this request (with its organisation)
-    with_definition(assessment.version)
     return assessment
 
 
