@@ -115,4 +115,4 @@ beat: install
 	$(VENV)/bin/celery -A emassess beat --loglevel=INFO --scheduler django_celery_beat.schedulers:DatabaseScheduler
 
 clean:
-	rm -rf $(VENV) var db.sqlite3 .pytest_cache node_modules
+	rm -rf $(VENV) var db.sqlite3 db.sqlite3-wal db.sqlite3-shm .pytest_cache node_modules

@@ -212,7 +212,8 @@ def serve_ours(database_url: str) -> int:
         protocol.write(json.dumps(answer) + "\n")
         protocol.flush()
 
-    say({"ready": True, "answers": answers, "settings": run_settings()})
+    options = connection.settings_dict.get("OPTIONS", {})
+    say({"ready": True, "answers": answers, "settings": run_settings(), "database_options": options})
     for line in sys.stdin:
         command = json.loads(line)
         if command["op"] == "quit":
@@ -255,7 +256,9 @@ def main() -> int:
         spec = survey_spec(next(iter(ours.values())).ready["answers"])
         spec_path.write_text(json.dumps(spec, indent=1))
         script = str(ROOT / "bench" / "peer_site.py")
-        peer = {db: Driver(f"peer-{db}", [str(python), script, "--database-url", urls[1], "--spec", str(spec_path)],
+        # The peer runs with our database OPTIONS: the race is between the two apps, not two setups.
+        peer = {db: Driver(f"peer-{db}", [str(python), script, "--database-url", urls[1], "--spec", str(spec_path),
+                                          "--database-options", json.dumps(ours[db].ready["database_options"])],
                            env) for db, urls in databases.items()}  # fmt: skip
         drivers += peer.values()
         questions = sum(len(section["questions"]) for section in spec["sections"])
@@ -321,14 +324,17 @@ def main() -> int:
     notes = [
         f"peer: {PEER} in {PEER_VENV.relative_to(ROOT)}, the survey built from {QUESTIONNAIRE.relative_to(ROOT)} "
         f"({len(spec['sections'])} sections, {questions} questions); both sides DEBUG off, in-process test client, "
-        f"ATOMIC_REQUESTS, the same CONN_MAX_AGE",
+        f"ATOMIC_REQUESTS, the same CONN_MAX_AGE and database OPTIONS",
         f"goal: our complete response at most {GOAL}x the peer's in every pairing: "
         + ("met" if met else "NOT met") + " ("
         + ", ".join(f"{db} {against.removeprefix('peer, ')} {ratio:.2f}" for db, against, ratio in verdicts) + ")",
         f"orchestrator load average (1 min) {load_before:.2f} before, {os.getloadavg()[0]:.2f} after",
     ]  # fmt: skip
     first_settings = next(iter(settings.values()))
-    first_settings = first_settings | {"database": " and ".join(s["database"] for s in settings.values())}
+    first_settings = first_settings | {
+        "database": " and ".join(s["database"] for s in settings.values()),
+        "database OPTIONS": " and ".join(f"{db} {s['database OPTIONS']}" for db, s in settings.items()),
+    }
     write_figures("peer", figures, notes=notes, settings=first_settings)
     from bench.report import format_table
 

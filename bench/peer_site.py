@@ -18,7 +18,8 @@ with one JSON line on stdout:
 
 Settings as ours run with DEBUG off where they matter for a fair race: DEBUG off, database
 sessions, the same middleware Django ships (security, sessions, common, CSRF, auth, messages,
-clickjacking), ATOMIC_REQUESTS, the same CONN_MAX_AGE and, on PostgreSQL, jit=off.
+clickjacking), ATOMIC_REQUESTS, the same CONN_MAX_AGE and the same database OPTIONS as ours (bench/peer.py
+passes them: SQLite's write-ahead log, PostgreSQL's jit=off).
 """
 
 from __future__ import annotations
@@ -35,11 +36,11 @@ ROOT = Path(__file__).resolve().parent.parent
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # users are force-logged-in
 
 
-def database_from_url(url: str, conn_max_age: int) -> dict:
+def database_from_url(url: str, conn_max_age: int, options: dict) -> dict:
     parts = urlsplit(url)
     if parts.scheme == "sqlite":
         return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parts.path), "ATOMIC_REQUESTS": True,
-                "CONN_MAX_AGE": conn_max_age}  # fmt: skip
+                "CONN_MAX_AGE": conn_max_age, "OPTIONS": options}  # fmt: skip
     return {
         "ENGINE": "django.db.backends.postgresql",
         "NAME": parts.path.lstrip("/"),
@@ -50,11 +51,11 @@ def database_from_url(url: str, conn_max_age: int) -> dict:
         "ATOMIC_REQUESTS": True,
         "CONN_MAX_AGE": conn_max_age,
         "CONN_HEALTH_CHECKS": True,
-        "OPTIONS": {"options": "-c jit=off"},
+        "OPTIONS": options,
     }
 
 
-def configure(database_url: str, conn_max_age: int) -> None:
+def configure(database_url: str, conn_max_age: int, options: dict) -> None:
     from django.conf import settings
 
     settings.configure(
@@ -92,7 +93,7 @@ def configure(database_url: str, conn_max_age: int) -> None:
                 },
             }
         ],
-        DATABASES={"default": database_from_url(database_url, conn_max_age)},
+        DATABASES={"default": database_from_url(database_url, conn_max_age, options)},
         DEFAULT_AUTO_FIELD="django.db.models.BigAutoField",
         USE_TZ=True,
         STATIC_URL="static/",
@@ -155,8 +156,9 @@ def main() -> int:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--spec", required=True)
     parser.add_argument("--conn-max-age", type=int, default=600)
+    parser.add_argument("--database-options", type=json.loads, default={}, help="ours, as JSON")
     args = parser.parse_args()
-    configure(args.database_url, args.conn_max_age)
+    configure(args.database_url, args.conn_max_age, args.database_options)
     import django
 
     django.setup()

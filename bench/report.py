@@ -99,6 +99,7 @@ def describe_settings(values: dict) -> str:
         f"DEBUG {'on' if values.get('DEBUG') else 'off'}",
         str(values.get("database", "")),
         f"CONN_MAX_AGE {values.get('CONN_MAX_AGE')}",
+        *([f"OPTIONS {values['database OPTIONS']}"] if values.get("database OPTIONS") else []),
         f"static {values.get('static files')}",
         f"celery {values.get('celery')}",
         f"Python {values.get('python')}",

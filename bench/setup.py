@@ -48,6 +48,7 @@ def run_settings() -> dict[str, Any]:
         "DEBUG": settings.DEBUG,
         "database": f"{vendor} {Path(str(db['NAME'])).name}",
         "CONN_MAX_AGE": db.get("CONN_MAX_AGE"),
+        "database OPTIONS": db.get("OPTIONS") or {},
         "static files": settings.STORAGES["staticfiles"]["BACKEND"].rsplit(".", 1)[-1],
         "celery": "eager" if settings.CELERY_TASK_ALWAYS_EAGER else "broker",
         "python": platform.python_version(),

@@ -122,6 +122,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # dashboards' counts over tens of thousands of managers that took longer (over 100 ms) than
     # running them. Short web queries gain nothing from it.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default: a write-ahead log lets pages read while another request writes, and
+    # commits append to it without waiting for the disk (synchronous=NORMAL: a power cut may lose
+    # the last commits, never the file). Rollback-journal commits waited for the disk twice each,
+    # and every request commits (ATOMIC_REQUESTS). Tests' in-memory databases ignore both.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    )
 # What HR's pages keep (emassess.dashboards.selectors.kept) lives in each process's memory, keyed by
 # a version read from the database, so processes never disagree and nothing shared is needed. Room
 # for a few dozen pages of many organisations (about 30 kB each): Django's default holds 300.
@@ -135,9 +143,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 # django-axes first: it counts failed logins and refuses a locked-out one before any password check.
+# Then Django's password check, whose user of a session comes with their membership (MemberBackend).
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "emassess.orgs.access.MemberBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))

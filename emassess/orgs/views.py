@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from emassess.orgs import services
-from emassess.orgs.access import MemberRequest, role_required
+from emassess.orgs.access import MEMBER_BACKEND, MemberRequest, role_required
 from emassess.orgs.audit import audit_log_list
 from emassess.orgs.csv_import import HEADER, MAX_MEGABYTES, MAX_ROWS, ROLE_CODES
 from emassess.orgs.forms import (
@@ -329,7 +329,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
                 user = services.invitation_accept(invitation=invitation)
         except services.InvitationUnavailable as unavailable:
             return _invitation_unavailable(request, unavailable)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=MEMBER_BACKEND)
         messages.success(request, f"Welcome to {invitation.organisation.name}, {user.get_short_name()}.")
         return redirect("home")
     context = {"form": form, "invitation": invitation, "existing_account": existing is not None}

@@ -60,10 +60,10 @@ def test_the_people_page_takes_the_same_number_of_queries_for_3_or_130_people(cl
 
 def test_people_page_queries(client, cast, django_assert_num_queries):
     client.force_login(cast.adam.user)
-    # savepoint (ATOMIC_REQUESTS), session, user, membership with organisation and team, the teams
+    # savepoint (ATOMIC_REQUESTS), session, user with membership, organisation and team, the teams
     # to filter by, how many people, the page of people with user, team and manager, how many open
     # invitations (none here, so there is no page of them to read), release savepoint
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get(reverse("people"))
 
 
