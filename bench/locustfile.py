@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from locust import HttpUser, between, events, task
+from locust import FastHttpUser, between, events, task
 
 # All the users share this one process: a full garbage collection over everything locust and
 # gevent loaded (30 ms or more on a busy machine) would hold every user's clock running while it
@@ -58,21 +58,23 @@ _request_numbers = itertools.count(1)
 
 
 @events.request.add_listener
-def _log_request(name: str, response_time: float, exception: Exception | None, response: Any = None,
+def _log_request(name: str, response_time: float, exception: Exception | None, context: dict[str, Any],
                  start_time: float | None = None, **_: Any) -> None:  # fmt: skip
     # When the request was sent, as locust noted it (the event itself fires only once a
     # catch_response block has ended).
     started = start_time if start_time is not None else time.time() - response_time / 1000
     error = "" if exception is None else " ".join(str(exception).split())[:200]
-    sent = getattr(response, "request", None)
-    number = sent.headers.get(REQUEST_HEADER, "") if sent is not None else ""
+    number = context.get(REQUEST_HEADER, "")
     _request_log.write(f"{started:.4f}\t{name}\t{response_time:.2f}\t{error}\t{number}\n")
 
 
 HR_LABEL = PLAN.get("hr_label", "hr")  # says the size of the HR users' organisation
 
 
-class LoggedInUser(HttpUser):
+class LoggedInUser(FastHttpUser):
+    """geventhttpclient's client (FastHttpUser), not requests': the load generator shares the two
+    cores with the server it measures, and this one needs several times less CPU per request."""
+
     abstract = True
     email = ""
     logged_in = False
@@ -81,14 +83,16 @@ class LoggedInUser(HttpUser):
         """The app runs with production settings (HTTPS only, Secure cookies). The users come as
         through a TLS-terminating proxy on 127.0.0.1: they say X-Forwarded-Proto: https and the origin
         a browser on https:// would send (Django's CSRF check compares it), and send their cookies
-        back over plain HTTP, which requests would not do for a Secure cookie."""
-        self.client.headers.update({"X-Forwarded-Proto": "https", "Origin": self.host.replace("http://", "https://")})
+        back over plain HTTP, which a cookie jar would not do for a Secure cookie."""
+        proxied = {"X-Forwarded-Proto": "https", "Origin": self.host.replace("http://", "https://")}
         send = self.client.request
 
         def request(*args: Any, **kwargs: Any) -> Any:
-            for cookie in self.client.cookies:
+            for cookie in self.client.cookiejar:
                 cookie.secure = False
-            kwargs["headers"] = {**kwargs.get("headers", {}), REQUEST_HEADER: str(next(_request_numbers))}
+            number = str(next(_request_numbers))
+            kwargs["headers"] = {**proxied, **kwargs.get("headers", {}), REQUEST_HEADER: number}
+            kwargs["context"] = {REQUEST_HEADER: number}  # for _log_request
             return send(*args, **kwargs)
 
         self.client.request = request  # type: ignore[method-assign]
@@ -96,7 +100,7 @@ class LoggedInUser(HttpUser):
     def csrf(self) -> str:
         # The CSRF cookie is HttpOnly (no script reads it), but it is in the client's cookie jar,
         # and Django accepts the unmasked cookie value as the form's token.
-        return self.client.cookies.get("csrftoken", "")
+        return next((cookie.value or "" for cookie in self.client.cookiejar if cookie.name == "csrftoken"), "")
 
     def log_in(self) -> bool:
         """GET the login page for the CSRF cookie, POST the credentials; True once logged in."""
