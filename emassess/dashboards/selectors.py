@@ -15,6 +15,7 @@ the same at any size. Being kept changes nothing of what a page shows.
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
@@ -214,7 +215,7 @@ def _with_status(managers: QuerySet[Membership], cycle: Cycle) -> QuerySet[WithA
 def completion(*, organisation: Organisation, cycle: Cycle, today: datetime.date) -> Completion:
     """The organisation's managers done, in progress, not started and (once the cycle is over)
     overdue, in one query when they were not already counted (`kept`). A team's are counted from
-    the rows of its page (`_team_completion`)."""
+    the rows of its page (team_page)."""
 
     def count() -> dict[str, int]:
         # "Is among these ids" rather than a subquery per manager: the database reads each set once
@@ -235,20 +236,37 @@ def completion(*, organisation: Organisation, cycle: Cycle, today: datetime.date
     )
 
 
+def manager_status(*, done: bool, drafting: bool, is_over: bool) -> str:
+    """Where one manager stands in a cycle: "done", "in progress", "not started" or, once the cycle
+    is over, "overdue". The one rule behind a team page's rows and every completion count."""
+    if done:
+        return "done"
+    if is_over:
+        return "overdue"
+    return "in progress" if drafting else "not started"
+
+
+def _completion_of(cycle: Cycle, is_over: bool, statuses: Counter[str]) -> Completion:
+    return Completion(
+        cycle=cycle,
+        is_over=is_over,
+        done=statuses["done"],
+        in_progress=statuses["in progress"],
+        not_started=statuses["not started"],
+        overdue=statuses["overdue"],
+    )
+
+
 def _completion_from_counts(
     cycle: Cycle, today: datetime.date, *, total: int, finished: int, started: int
 ) -> Completion:
     """Completion from how many managers are expected, have finished, and have started but not finished."""
     is_over = cycle.end <= today
-    waiting = total - finished
-    return Completion(
-        cycle=cycle,
-        is_over=is_over,
-        done=finished,
-        in_progress=0 if is_over else started,
-        not_started=0 if is_over else waiting - started,
-        overdue=waiting if is_over else 0,
-    )
+    statuses: Counter[str] = Counter()
+    groups = {(True, False): finished, (False, True): started, (False, False): total - finished - started}
+    for (done, drafting), count in groups.items():
+        statuses[manager_status(done=done, drafting=drafting, is_over=is_over)] += count
+    return _completion_of(cycle, is_over, statuses)
 
 
 class TeamManager(ManagerStatus):
@@ -267,14 +285,6 @@ def _team_managers(team: Team, cycle: Cycle) -> list[WithAnnotations[Membership,
         .annotate(latest_id=Subquery(latest_result))
         .order_by("user__full_name", "user__email")
     )
-
-
-def _team_completion(
-    managers: list[WithAnnotations[Membership, TeamManager]], cycle: Cycle, today: datetime.date
-) -> Completion:
-    finished = sum(1 for manager in managers if manager.done)
-    started = sum(1 for manager in managers if manager.drafting and not manager.done)
-    return _completion_from_counts(cycle, today, total=len(managers), finished=finished, started=started)
 
 
 @dataclass(frozen=True)
@@ -529,16 +539,11 @@ def _team_page(team: Team, quarter: Cycle, today: datetime.date, *, kept_as: str
     is_over = cycle.end <= today
     rows = []
     for manager in managers:
-        if manager.done:
-            status = "done"
-        elif is_over:
-            status = "overdue"
-        else:
-            status = "in progress" if manager.drafting else "not started"
+        status = manager_status(done=manager.done, drafting=manager.drafting, is_over=is_over)
         result = latest.get(manager.latest_id) if manager.latest_id is not None else None
         bands = {score.anti_pattern: score.band for score in result.risk_scores.all()} if result else {}
         rows.append(ManagerRow(manager, status, result, [bands.get(a.slug, "") for a in anti_patterns]))
-    done = _team_completion(managers, cycle, today)
+    done = _completion_of(cycle, is_over, Counter(row.status for row in rows))  # the team's, from its rows
     figures = aggregates(organisation=organisation, quarter=quarter, anti_patterns=anti_patterns, team=team)
     return TeamPage(
         team=team,
