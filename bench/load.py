@@ -3,7 +3,7 @@ and submit the self-assessment while HR users open the dashboards and a report u
 logged-in page (the baseline every other page is compared with).
 
     python -m bench.load [--seconds 90] [--managers 50] [--hr 5] [--think 2] [--spawn-rate 2]
-                         [--workers 3] [--database emassess_load]
+                         [--workers 2] [--database emassess_load]
 
 Takes --seconds plus about 20 s (a fresh database, migrations, seeding, start-up and shut-down):
 about 110 s with the defaults. Prints one table (per request name: count, p50 and p99 of those that
@@ -16,7 +16,7 @@ second after the last login is spent working off that queue (the README says wha
 The plan, the request log, the logs and locust's own CSV files are left in var/bench/work/.
 
 What runs: a fresh PostgreSQL database (dropped and created again), migrated, with the framework
-and questionnaire loaded and one organisation seeded; `gunicorn emassess.wsgi --workers 3` on a
+and questionnaire loaded and one organisation seeded; `gunicorn emassess.wsgi --workers 2` on a
 free port with the production settings (DEBUG off, as behind a TLS-terminating proxy: web_env);
 `locust -f bench/locustfile.py`.
 Every process started here is stopped at the end, whatever happens. bench/faults.py reuses the pieces.
@@ -269,7 +269,13 @@ def web_env(*, database_url: str, port: int, extra: dict[str, str] | None = None
     return env | (extra or {})
 
 
-def start_gunicorn(*, env: dict[str, str], port: int, log: Path, workers: int = 3) -> subprocess.Popen:
+# One sync worker per core: on this machine's 2 cores, shared with PostgreSQL and the load generator,
+# 2 workers gave p99 3.2x to 3.4x p50 and 3 workers 3.7x to 5.9x, in five pairs of runs taken in
+# turn (2026-12-07; the README's load test). A third worker only waits for a core the others hold.
+WORKERS = 2
+
+
+def start_gunicorn(*, env: dict[str, str], port: int, log: Path, workers: int = WORKERS) -> subprocess.Popen:
     """gunicorn with sync workers on 127.0.0.1:port; returns once the login page answers 200.
     bench/gunicorn_hooks.py logs each request's time in the worker (wall, CPU, garbage collection)."""
     env = env | {"EMASSESS_BENCH_SERVER_LOG": str(log.with_suffix(".requests"))}
@@ -736,7 +742,7 @@ def main() -> int:
     parser.add_argument("--database", default="emassess_load", help="dropped and created again")
     parser.add_argument("--hr-managers", type=int, default=10_000,
                         help="size of the HR users' organisation (0: the managers' own)")  # fmt: skip
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn sync workers")
     # People do not all log in within the same few seconds: 2 a second spreads the 57 logins over 28 s.
     parser.add_argument("--spawn-rate", type=float, default=2, help="users starting (and logging in) a second")
     args = parser.parse_args()
