@@ -57,14 +57,20 @@ REQUEST_HEADER = "X-Bench-Request"
 _request_numbers = itertools.count(1)
 
 
+def redirect_of(response: Any) -> str:
+    """Where an answer redirects to; "" for none, and for a request that got no answer at all
+    (FastHttpUser's stand-in response for a refused or broken connection has no headers)."""
+    return (response.headers or {}).get("Location", "")
+
+
 @events.request.add_listener
-def _log_request(name: str, response_time: float, exception: Exception | None, context: dict[str, Any],
-                 start_time: float | None = None, **_: Any) -> None:  # fmt: skip
+def _log_request(name: str, response_time: float, exception: Exception | None,
+                 context: dict[str, Any] | None = None, start_time: float | None = None, **_: Any) -> None:  # fmt: skip
     # When the request was sent, as locust noted it (the event itself fires only once a
     # catch_response block has ended).
     started = start_time if start_time is not None else time.time() - response_time / 1000
     error = "" if exception is None else " ".join(str(exception).split())[:200]
-    number = context.get(REQUEST_HEADER, "")
+    number = (context or {}).get(REQUEST_HEADER, "")
     _request_log.write(f"{started:.4f}\t{name}\t{response_time:.2f}\t{error}\t{number}\n")
 
 
@@ -82,14 +88,12 @@ class LoggedInUser(FastHttpUser):
     def on_start(self) -> None:
         """The app runs with production settings (HTTPS only, Secure cookies). The users come as
         through a TLS-terminating proxy on 127.0.0.1: they say X-Forwarded-Proto: https and the origin
-        a browser on https:// would send (Django's CSRF check compares it), and send their cookies
-        back over plain HTTP, which a cookie jar would not do for a Secure cookie."""
+        a browser on https:// would send (Django's CSRF check compares it). Their Secure cookies go
+        back over plain HTTP: locust's FastHttpUser has its cookie jar treat every request as https."""
         proxied = {"X-Forwarded-Proto": "https", "Origin": self.host.replace("http://", "https://")}
         send = self.client.request
 
         def request(*args: Any, **kwargs: Any) -> Any:
-            for cookie in self.client.cookiejar:
-                cookie.secure = False
             number = str(next(_request_numbers))
             kwargs["headers"] = {**proxied, **kwargs.get("headers", {}), REQUEST_HEADER: number}
             kwargs["context"] = {REQUEST_HEADER: number}  # for _log_request
@@ -112,7 +116,7 @@ class LoggedInUser(FastHttpUser):
         with self.client.post(
             "/accounts/login/", data=data, name="login: log in", allow_redirects=False, catch_response=True
         ) as response:
-            location = response.headers.get("Location", "")
+            location = redirect_of(response)
             self.logged_in = response.status_code == 302 and "/accounts/login/" not in location
             if not self.logged_in:
                 response.failure(f"log in answered {response.status_code} {location}")
@@ -123,7 +127,7 @@ class LoggedInUser(FastHttpUser):
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True) as response:
             if response.status_code == 200:
                 return True
-            if "/accounts/login/" in response.headers.get("Location", ""):
+            if "/accounts/login/" in redirect_of(response):
                 self.logged_in = False
             response.failure(f"answered {response.status_code}")
             return False
@@ -153,7 +157,7 @@ class Manager(LoggedInUser):
             allow_redirects=False,
             catch_response=True,
         ) as response:
-            location = response.headers.get("Location", "")
+            location = redirect_of(response)
             match, done = STEP_URL.search(location), RESULT_URL.search(location)
             if response.status_code != 302 or (match is None and done is None):
                 response.failure(f"start answered {response.status_code}")
@@ -167,7 +171,7 @@ class Manager(LoggedInUser):
                 allow_redirects=False,
                 catch_response=True,
             ) as reopened:
-                match = STEP_URL.search(reopened.headers.get("Location", ""))
+                match = STEP_URL.search(redirect_of(reopened))
                 if reopened.status_code != 302 or match is None:
                     reopened.failure(f"reopen answered {reopened.status_code}")
                     return
@@ -182,7 +186,7 @@ class Manager(LoggedInUser):
             data = {**self.answer_set[step - 1], "action": "next", "csrfmiddlewaretoken": self.csrf()}
             name = "manager: final submit" if final else "manager: save step"
             with self.client.post(step_url, data=data, name=name, allow_redirects=False, catch_response=True) as posted:
-                location = posted.headers.get("Location", "")
+                location = redirect_of(posted)
                 expected = RESULT_URL if final else STEP_URL
                 if posted.status_code != 302 or not expected.search(location):
                     posted.failure(f"answered {posted.status_code} {location}")

@@ -212,8 +212,7 @@ def serve_ours(database_url: str) -> int:
         protocol.write(json.dumps(answer) + "\n")
         protocol.flush()
 
-    options = connection.settings_dict.get("OPTIONS", {})
-    say({"ready": True, "answers": answers, "settings": run_settings(), "database_options": options})
+    say({"ready": True, "answers": answers, "settings": run_settings()})
     for line in sys.stdin:
         command = json.loads(line)
         if command["op"] == "quit":
@@ -257,8 +256,9 @@ def main() -> int:
         spec_path.write_text(json.dumps(spec, indent=1))
         script = str(ROOT / "bench" / "peer_site.py")
         # The peer runs with our database OPTIONS: the race is between the two apps, not two setups.
+        options = {db: json.dumps(driver.ready["settings"]["database OPTIONS"]) for db, driver in ours.items()}
         peer = {db: Driver(f"peer-{db}", [str(python), script, "--database-url", urls[1], "--spec", str(spec_path),
-                                          "--database-options", json.dumps(ours[db].ready["database_options"])],
+                                          "--database-options", options[db]],
                            env) for db, urls in databases.items()}  # fmt: skip
         drivers += peer.values()
         questions = sum(len(section["questions"]) for section in spec["sections"])

@@ -126,7 +126,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # The embedded default: a write-ahead log lets pages read while another request writes, and
     # commits append to it without waiting for the disk (synchronous=NORMAL: a power cut may lose
     # the last commits, never the file). Rollback-journal commits waited for the disk twice each,
-    # and every request commits (ATOMIC_REQUESTS). Tests' in-memory databases ignore both.
+    # and every request commits (ATOMIC_REQUESTS). The log lives beside the file (-wal and -shm),
+    # so the folder must be local and writable. Tests' in-memory databases keep no log.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "init_command", "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
     )

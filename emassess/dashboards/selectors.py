@@ -18,7 +18,7 @@ import datetime
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypedDict, TypeVar, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -236,9 +236,13 @@ def completion(*, organisation: Organisation, cycle: Cycle, today: datetime.date
     )
 
 
-def manager_status(*, done: bool, drafting: bool, is_over: bool) -> str:
-    """Where one manager stands in a cycle: "done", "in progress", "not started" or, once the cycle
-    is over, "overdue". The one rule behind a team page's rows and every completion count."""
+Status = Literal["done", "in progress", "not started", "overdue"]
+
+
+def manager_status(*, done: bool, drafting: bool, is_over: bool) -> Status:
+    """Where one manager stands in a cycle, from whether they are done and have a draft: "overdue"
+    once the cycle is over and they are not done. A team page's rows and every completion count
+    take their statuses from here."""
     if done:
         return "done"
     if is_over:
@@ -246,7 +250,7 @@ def manager_status(*, done: bool, drafting: bool, is_over: bool) -> str:
     return "in progress" if drafting else "not started"
 
 
-def _completion_of(cycle: Cycle, is_over: bool, statuses: Counter[str]) -> Completion:
+def _completion_of(cycle: Cycle, is_over: bool, statuses: Counter[Status]) -> Completion:
     return Completion(
         cycle=cycle,
         is_over=is_over,
@@ -262,7 +266,8 @@ def _completion_from_counts(
 ) -> Completion:
     """Completion from how many managers are expected, have finished, and have started but not finished."""
     is_over = cycle.end <= today
-    statuses: Counter[str] = Counter()
+    statuses: Counter[Status] = Counter()
+    # (done, drafting) -> how many: a manager who is done counts as done, draft or none.
     groups = {(True, False): finished, (False, True): started, (False, False): total - finished - started}
     for (done, drafting), count in groups.items():
         statuses[manager_status(done=done, drafting=drafting, is_over=is_over)] += count
@@ -504,7 +509,7 @@ def _organisation_overview(
 @dataclass(frozen=True)
 class ManagerRow:
     membership: Membership
-    status: str  # "done", "in progress", "not started", "overdue"
+    status: Status
     latest: Assessment | None  # their latest result, only where HR may see it
     bands: list[str]  # bands of the latest result, in anti-pattern order, when visible
 

@@ -21,7 +21,7 @@ ANY_ROLE = tuple(Membership.Role.values)
 P = ParamSpec("P")
 # Where a user object keeps its membership once read: the reverse one-to-one's own cache, which
 # MemberBackend fills when it loads the user of a session.
-_MEMBERSHIP = User.membership.related
+_MEMBERSHIP_RELATION = User.membership.related
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -46,15 +46,14 @@ class MemberBackend(ModelBackend):
     needs them (role_required), and reading them apart cost a second query on each."""
 
     def get_user(self, user_id: int) -> User | None:
-        user = (
-            User._default_manager.select_related("membership__organisation", "membership__team")
-            .filter(pk=user_id)
-            .first()
-        )
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            user = User._default_manager.select_related("membership__organisation", "membership__team").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
-# For a login that checked no password (an accepted invitation): `login(..., backend=MEMBER_BACKEND)`.
+# For a login that is not `authenticate()`'s (accepting an invitation): `login(..., backend=MEMBER_BACKEND)`.
 MEMBER_BACKEND = f"{MemberBackend.__module__}.{MemberBackend.__qualname__}"
 
 
@@ -64,11 +63,11 @@ def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
     the user object."""
     if not user.is_authenticated:
         return None
-    if not _MEMBERSHIP.is_cached(user):
-        _MEMBERSHIP.set_cached_value(
+    if not _MEMBERSHIP_RELATION.is_cached(user):
+        _MEMBERSHIP_RELATION.set_cached_value(
             user, Membership.objects.select_related("organisation", "team").filter(user_id=user.pk).first()
         )
-    return cast(Membership | None, _MEMBERSHIP.get_cached_value(user))
+    return cast(Membership | None, _MEMBERSHIP_RELATION.get_cached_value(user))
 
 
 def role_required(*roles: str) -> Callable[[MemberView[P]], View[P]]:

@@ -1,10 +1,13 @@
 """The user of a session arrives with their membership, organisation and team in one query
 (emassess.orgs.access.MemberBackend), and what that must not change: who gets in."""
 
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from emassess.orgs.access import MEMBER_BACKEND
 from emassess.orgs.models import Membership
 from tests.factories import PASSWORD
 
@@ -59,3 +62,19 @@ def test_a_role_changed_during_a_session_counts_on_the_next_page(alice_client, c
 def test_someone_whose_membership_was_removed_gets_no_members_page(alice_client, cast):
     Membership.objects.filter(pk=cast.alice.pk).delete()
     assert alice_client.get(reverse("manager_home")).status_code == 403
+
+
+def test_logins_made_in_the_app_are_remembered_under_the_member_backend(client, cast):
+    """The backend a session names must be one of AUTHENTICATION_BACKENDS, or the session is anonymous."""
+    assert MEMBER_BACKEND in settings.AUTHENTICATION_BACKENDS
+    client.post(reverse("login"), {"username": "alice@acme.test", "password": PASSWORD})
+    assert client.session[BACKEND_SESSION_KEY] == MEMBER_BACKEND
+
+
+def test_a_session_from_before_the_member_backend_asks_to_log_in_again(alice_client, cast):
+    session = alice_client.session
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session.save()
+    response = alice_client.get(reverse("manager_home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
