@@ -88,12 +88,15 @@ class LoggedInUser(FastHttpUser):
     def on_start(self) -> None:
         """The app runs with production settings (HTTPS only, Secure cookies). The users come as
         through a TLS-terminating proxy on 127.0.0.1: they say X-Forwarded-Proto: https and the origin
-        a browser on https:// would send (Django's CSRF check compares it). Their Secure cookies go
-        back over plain HTTP: locust's FastHttpUser has its cookie jar treat every request as https."""
+        a browser on https:// would send (Django's CSRF check compares it), and send their cookies
+        back over plain HTTP, which the cookie jar would not do for a Secure cookie (without this, every
+        login POST is refused for its missing CSRF cookie: bench.faults saw it)."""
         proxied = {"X-Forwarded-Proto": "https", "Origin": self.host.replace("http://", "https://")}
         send = self.client.request
 
         def request(*args: Any, **kwargs: Any) -> Any:
+            for cookie in self.client.cookiejar:
+                cookie.secure = False
             number = str(next(_request_numbers))
             kwargs["headers"] = {**proxied, **kwargs.get("headers", {}), REQUEST_HEADER: number}
             kwargs["context"] = {REQUEST_HEADER: number}  # for _log_request
