@@ -3,7 +3,7 @@ and submit the self-assessment while HR users open the dashboards and a report u
 logged-in page (the baseline every other page is compared with).
 
     python -m bench.load [--seconds 90] [--managers 50] [--hr 5] [--think 2] [--spawn-rate 2]
-                         [--workers 2] [--database emassess_load]
+                         [--workers N] [--database emassess_load]
 
 Takes --seconds plus about 20 s (a fresh database, migrations, seeding, start-up and shut-down):
 about 110 s with the defaults. Prints one table (per request name: count, p50 and p99 of those that
@@ -16,7 +16,7 @@ second after the last login is spent working off that queue (the README says wha
 The plan, the request log, the logs and locust's own CSV files are left in var/bench/work/.
 
 What runs: a fresh PostgreSQL database (dropped and created again), migrated, with the framework
-and questionnaire loaded and one organisation seeded; `gunicorn emassess.wsgi --workers 2` on a
+and questionnaire loaded and one organisation seeded; `gunicorn emassess.wsgi --workers N` (one per core: WORKERS) on a
 free port with the production settings (DEBUG off, as behind a TLS-terminating proxy: web_env);
 `locust -f bench/locustfile.py`.
 Every process started here is stopped at the end, whatever happens. bench/faults.py reuses the pieces.
