@@ -35,6 +35,7 @@ from emassess.assessments.services import (
     assessment_start,
     assessment_submit,
 )
+from emassess.lib.durability import commit_without_waiting_for_disk
 from emassess.orgs.access import MemberRequest, role_required
 from emassess.orgs.models import Membership
 
@@ -89,6 +90,9 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
         action = request.POST.get("action", "next")
         form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers_in_progress,
                            rendered=rendered_answers(assessment.version))  # fmt: skip
+        if not (action == "next" and is_last and form.is_valid()):
+            # Only a page of work in progress is kept: no need to wait for the disk to commit it.
+            commit_without_waiting_for_disk()
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
             return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
