@@ -58,6 +58,7 @@ def _to_done(request: HttpRequest, done: AlreadyDone) -> HttpResponse:
 @manager_only
 @require_POST
 def start(request: MemberRequest) -> HttpResponse:
+    commit_without_waiting_for_disk()  # a draft begun is work in progress
     try:
         draft = assessment_start(manager=request.membership)
     except NoQuestionnaire:
@@ -91,8 +92,7 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
         form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers_in_progress,
                            rendered=rendered_answers(assessment.version))  # fmt: skip
         if not (action == "next" and is_last and form.is_valid()):
-            # Only a page of work in progress is kept: no need to wait for the disk to commit it.
-            commit_without_waiting_for_disk()
+            commit_without_waiting_for_disk()  # only a page of work in progress is kept: no submit
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
             return redirect("assessment_step", public_id=public_id, step=max(step - 1, 1))
@@ -203,6 +203,7 @@ def reopen(request: MemberRequest, public_id: uuid.UUID) -> HttpResponse:
         assessment_keep(assessment=assessment)
         messages.success(request, "Your submitted answers and result stand as they were.")
         return redirect("assessment_result", public_id=public_id)
+    commit_without_waiting_for_disk()  # changes begun are work in progress until resubmitted
     try:
         assessment = assessment_reopen(assessment=assessment, by=request.user)
     except ResultClosed:

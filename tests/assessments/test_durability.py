@@ -1,5 +1,6 @@
 """Which questionnaire requests commit without waiting for the disk (emassess.lib.durability):
-those that keep only a page of a draft, or of a reopened result's changes; never a submit.
+those that only keep work in progress (a draft begun, a page of it, changes to a result begun or a
+page of them); never a submit, nor dropping the changes.
 
 On PostgreSQL the request asks for it in its transaction; on SQLite nothing is asked (its
 write-ahead log commits without waiting already), and the pages behave the same on both."""
@@ -7,6 +8,7 @@ write-ahead log commits without waiting already), and the pages behave the same 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from emassess.assessments.models import Assessment
 from emassess.assessments.services import assessment_reopen, assessment_start, assessment_submit
@@ -83,3 +85,28 @@ def test_changes_to_a_result_are_kept_without_waiting_and_resubmitted_with(alice
     assert response.status_code == 302 and "/step/" not in response["Location"]
     assert NO_WAIT_FOR_DISK not in queries
     assert Assessment.objects.get(pk=result.pk).resubmitted_at is not None
+
+
+def test_beginning_a_draft_does_not_wait(alice_client, cast, version):
+    response, queries = _post(alice_client, reverse("assessment_start"), {})
+    assert response.status_code == 302
+    assert (NO_WAIT_FOR_DISK in queries) is ASKS
+    assert Assessment.objects.get(manager=cast.alice).status == Assessment.Status.DRAFT
+
+
+def test_beginning_changes_does_not_wait_and_dropping_them_does(alice_client, cast, version, answers):
+    draft = assessment_start(manager=cast.alice)
+    draft.answers = answers
+    draft.save()
+    result = assessment_submit(assessment=draft)
+    url = reverse("assessment_reopen", args=[result.public_id])
+
+    response, queries = _post(alice_client, url, {"action": "reopen"})
+    assert "/step/" in response["Location"]
+    assert (NO_WAIT_FOR_DISK in queries) is ASKS
+    assert Assessment.objects.get(pk=result.pk).reopened_at is not None
+
+    response, queries = _post(alice_client, url, {"action": "keep"})
+    assert response.status_code == 302
+    assert NO_WAIT_FOR_DISK not in queries
+    assert Assessment.objects.get(pk=result.pk).reopened_at is None
