@@ -325,6 +325,11 @@ LOGIN = "login: log in"
 # must be to count as a stall.
 PROBE_SLEEP_MS = 1.0
 PROBE_LATE_MS = 15.0
+# The disk probe (bench/flushes.py): how often it flushes, and how long a flush must take to count as slow.
+FLUSH_EVERY_MS = 50.0
+FLUSH_SLOW_MS = 15.0
+# How long a request must have waited in its worker, beyond its own CPU, to count as held up.
+HELD_UP_MS = 40.0
 
 
 @dataclass(frozen=True)
@@ -558,8 +563,9 @@ def slowest(items: list[SlowItem], key: Callable[[SlowItem], float], fraction: f
 
 @dataclass(frozen=True)
 class Pause:
-    """A moment the probe (bench/pauses.py) could not run, though it was due to: no core was free
-    for it, or the virtual machine itself was not running. When, and for how long."""
+    """A moment a probe was held up, when, and for how long: the machine's (bench/pauses.py) could
+    not run, though it was due to (no core was free for it, or the virtual machine itself was not
+    running); the disk's (bench/flushes.py) waited long for a flush."""
 
     started: float
     ms: float
@@ -567,6 +573,10 @@ class Pause:
     @property
     def ended(self) -> float:
         return self.started + self.ms / 1000
+
+
+def overlaps(started: float, ended: float, pauses: list[Pause]) -> bool:
+    return any(pause.started < ended and pause.ended > started for pause in pauses)
 
 
 def read_pauses(path: Path) -> list[Pause]:
@@ -630,7 +640,8 @@ def independent_tail(walls_ms: list[float], *, rate: float, workers: int, reques
 
 def tail_notes(
     samples: list[Sample], server: list[ServerSample], cpu: dict[str, float], *, users: int, workers: int,
-    load: tuple[float, float], pauses: list[Pause] | None = None,
+    load: tuple[float, float], pauses: list[Pause] | None = None, flushes: list[Pause] | None = None,
+    flush_disk: str = "",
 ) -> list[str]:  # fmt: skip
     """Where the slowest pages' time went: each of the clients' slowest requests followed into its
     worker (queueing for a worker, in the worker, the load generator reading the answer), and in
@@ -668,8 +679,7 @@ def tail_notes(
         )
     if pauses is not None:
         during = [p for p in pauses if p.started >= since]
-        stalled = [c for c in slowest(window, key=lambda s: s.ms)
-                   if any(p.started < c.ended and p.ended > c.started for p in during)]  # fmt: skip
+        stalled = [c for c in slowest(window, key=lambda s: s.ms) if overlaps(c.started, c.ended, during)]
         longest = max((p.ms for p in during), default=0.0)
         notes.append(
             f"tail: the machine stalled (a probe sleeping {PROBE_SLEEP_MS:g} ms at a time woke more than "
@@ -677,6 +687,19 @@ def tail_notes(
             f"{len(during)} times, the longest {longest:.0f} ms, {sum(p.ms for p in during):.0f} ms in all; "
             f"{len(stalled)} of the clients' slowest 1% were under way during one; time stolen by the "
             f"hypervisor: {100 * cpu.get('stolen', 0):.1f}% of the cores"
+        )
+    if flushes is not None:
+        slow = [f for f in flushes if f.started >= since]
+        flushed = [c for c in slowest(window, key=lambda s: s.ms) if overlaps(c.started, c.ended, slow)]
+        held = [s for s in served if s.wall_ms - s.cpu_ms > HELD_UP_MS]
+        held_flushing = [s for s in held if overlaps(s.started, s.ended, slow)]
+        notes.append(
+            f"tail: the disk{flush_disk}: a probe writing 8 kB and waiting for the disk every {FLUSH_EVERY_MS:g} ms "
+            f"waited more than {FLUSH_SLOW_MS:g} ms {len(slow)} times, the longest "
+            f"{max((f.ms for f in slow), default=0.0):.0f} ms; {len(flushed)} of the clients' slowest 1% were under "
+            f"way during one; of the {len(held)} requests that waited more than {HELD_UP_MS:g} ms in their worker "
+            f"beyond its CPU, {sum(1 for s in held if s.request.startswith('POST '))} were writes (POST) and "
+            f"{len(held_flushing)} were under way during a slow flush"
         )
     by_page: dict[str, list[ServerSample]] = collections.defaultdict(list)
     for sample in served:  # one page however many assessments and teams: ids out of its path
@@ -726,6 +749,21 @@ def tail_notes(
     return notes
 
 
+def disk_of_database(folder: Path) -> str:
+    """Whether `folder` is on the file system of PostgreSQL's data, as words for the notes ("" when
+    it cannot be told: not allowed to read the setting or the folder)."""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW data_directory")
+            data = cursor.fetchone()[0]
+        same = os.stat(data).st_dev == os.stat(folder).st_dev
+    except (DatabaseError, OSError):
+        return ""
+    return " (the file system PostgreSQL's data is on)" if same else " (not the file system of PostgreSQL's data)"
+
+
 def read_lines(path: Path) -> list[str]:
     return [line for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
 
@@ -765,6 +803,12 @@ def main() -> int:
                        str(args.seconds + 30), "--sleep-ms", str(PROBE_SLEEP_MS), "--late-ms", str(PROBE_LATE_MS)],
                       env=dict(os.environ), log=WORK_DIR / "load-pauses.log")  # fmt: skip
         running.callback(stop_process, probe)
+        flushes_log = WORK_DIR / "load-flushes.tsv"
+        flush_probe = spawn([sys.executable, "-m", "bench.flushes", "--file", str(WORK_DIR / "flush-probe"), "--out",
+                             str(flushes_log), "--seconds", str(args.seconds + 30), "--every-ms", str(FLUSH_EVERY_MS),
+                             "--slow-ms", str(FLUSH_SLOW_MS)],
+                            env=dict(os.environ), log=WORK_DIR / "load-flushes.log")  # fmt: skip
+        running.callback(stop_process, flush_probe)
         locust = start_locust(plan=plan, port=port, seconds=args.seconds, log=WORK_DIR / "load-locust.log",
                               spawn_rate=args.spawn_rate)  # fmt: skip
         running.callback(stop_process, locust)
@@ -787,7 +831,8 @@ def main() -> int:
         f"gunicorn {args.workers} sync workers, locust on the same machine: {args.managers} managers, {args.hr} HR, "
         f"{BASELINE_USERS} baseline users starting at {args.spawn_rate:g} a second, {args.seconds} s; {note}",
         *tail_notes(samples, read_server_requests(gunicorn_log), cpu, users=plan.users, workers=args.workers,
-                    load=(load_before, load_after), pauses=read_pauses(pauses_log)),
+                    load=(load_before, load_after), pauses=read_pauses(pauses_log), flushes=read_pauses(flushes_log),
+                    flush_disk=disk_of_database(WORK_DIR)),
         lock_note,
     ]  # fmt: skip
     print(format_table(figures))
