@@ -187,14 +187,15 @@ def assessment_submit(*, assessment: Assessment, now: datetime.datetime | None =
     period = ""  # the quarter a first submit files its result under, once known
     try:
         with transaction.atomic():
-            # A second tab's copy may be stale: read it again, with its manager and organisation as
-            # they are now, and take the manager's lock, so that their submissions go one at a time
-            # (PostgreSQL; SQLite writes one at a time anyway). Only the membership's row is locked.
-            # Whatever this read says, the claims below are what decide.
+            # A second tab's copy may be stale: read it again, with its manager, their organisation
+            # and user (a resubmit's audit record names them) as they are now, and take the manager's
+            # lock, so that their submissions go one at a time (PostgreSQL; SQLite writes one at a
+            # time anyway). Only the membership's row is locked. Whatever this read says, the claims
+            # below are what decide.
             assessment.refresh_from_db(
                 fields=[*_REREAD, "manager_id"],
                 from_queryset=Assessment.objects.select_for_update(of=("manager",)).select_related(
-                    "manager__organisation"
+                    "manager__organisation", "manager__user"
                 ),
             )
             if assessment.is_reopened:
