@@ -248,26 +248,29 @@ def assessment_reopen(*, assessment: Assessment, by: User, now: datetime.datetim
     stays in force (dashboards, reminders, a share with HR) until they resubmit; their changes start
     from the submitted answers. Reopening a reopened result changes nothing. Raises ResultClosed."""
     now = now or timezone.now()
-    assessment.refresh_from_db()
+    # Another tab may have changed it: read its fields again, keeping the manager (with their
+    # organisation and user) and the version (with the definition each process keeps) as given.
+    _reread(assessment)
     if not assessment.is_submitted:
         raise ValueError("only a submitted result can be reopened")
     if assessment.is_reopened:
         return assessment
     if not can_change(assessment=assessment, now=now):
         raise ResultClosed(assessment)
+    reopened = {
+        "reopened_at": now,
+        "reopened_answers": assessment.answers,
+        "current_step": 1,
+        "furthest_step": len(assessment.version.sections),
+        "updated_at": now,
+    }
     claimed = Assessment.objects.filter(
         pk=assessment.pk, status=Assessment.Status.SUBMITTED, reopened_at__isnull=True
-    ).update(
-        reopened_at=now,
-        reopened_answers=assessment.answers,
-        current_step=1,
-        furthest_step=len(assessment.version.sections),
-        updated_at=now,
-    )
+    ).update(**reopened)
     if claimed == 1:
         audit_record(action=AuditEvent.Action.RESULT_REOPENED, organisation=assessment.manager.organisation,
                      actor=by, subject=assessment.manager, detail={"result": assessment.period})  # fmt: skip
-    assessment.refresh_from_db()
+    _as_stored(assessment, reopened if claimed == 1 else None)
     return assessment
 
 

@@ -38,6 +38,7 @@ def manager_home(request: MemberRequest) -> HttpResponse:
     today = membership.organisation.today()
     role_review = review_overview(manager=membership, today=today)  # one query
     started_on = membership.manager_role_started_on
+    cycle = cycle_status(manager=membership, now=timezone.now())
     context = {
         "months_in_role": membership.months_in_role(today),
         "role_review": role_review,
@@ -49,9 +50,9 @@ def manager_home(request: MemberRequest) -> HttpResponse:
         "direct_reports": direct_report_list(manager=membership),
         "today": today,
         "few_reports": FEW_REPORTS,  # the engine's rule, so the page and the result say the same
-        "draft": draft_of(manager=membership),
         # Done this cycle or not, whether the result may still change, when the next cycle opens.
-        "cycle": cycle_status(manager=membership, now=timezone.now()),
+        "cycle": cycle,
+        "draft": draft_of(manager=membership) if cycle.result is None else None,  # shown only when not done
         "latest": submitted_list(manager=membership).first(),
         # How many of their reports answered this cycle's survey about them: a count, never names.
         "feedback": feedback_progress(manager=membership, now=timezone.now()),

@@ -10,6 +10,7 @@ import datetime
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
 from emassess.assessments.models import Assessment
@@ -144,3 +145,25 @@ def test_a_submit_returns_the_result_as_the_database_holds_it(cast, version, ans
     resubmitted = assessment_submit(assessment=reopened, now=later)
     assert resubmitted.resubmitted_at == later and not resubmitted.is_reopened
     assert _as_returned(resubmitted) == _as_in_the_database(resubmitted)
+
+
+def test_reopening_takes_the_same_queries_at_any_size(alice_client, cast, version, answers):
+    def reopen_queries() -> list[str]:
+        result = _submit_at(cast.alice, answers, timezone.now())
+        with CaptureQueriesContext(connection) as queries:
+            response = alice_client.post(reverse("assessment_reopen", args=[result.public_id]), {"action": "reopen"})
+        assert response["Location"] == step_url(result, 1)
+        reopened = Assessment.objects.get(pk=result.pk)
+        assert reopened.reopened_at is not None and reopened.reopened_answers == reopened.answers
+        return [query["sql"] for query in queries.captured_queries]
+
+    reopen_queries()  # what is kept per process (the version's definition), read once
+    Assessment.objects.filter(manager=cast.alice).delete()
+    small = reopen_queries()
+    Assessment.objects.filter(manager=cast.alice).delete()
+    _grow(cast, answers, history=8, managers=12)
+    large = reopen_queries()
+    assert len(large) == len(small), "\n".join(large)
+    # The manager, their organisation and user, and the version come with the request's reads.
+    assert not any('FROM "orgs_membership"' in sql or 'FROM "assessments_questionnaireversion"' in sql
+                   for sql in small), "\n".join(small)  # fmt: skip
