@@ -41,11 +41,14 @@ def with_definition(version: QuestionnaireVersion) -> QuestionnaireVersion:
     return version
 
 
-def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID) -> Assessment:
-    """The manager's own assessment; anyone else's, or one that does not exist, is a 404 alike."""
-    assessment = _first_with_version(
-        Assessment.objects.exclude(status=Assessment.Status.SUPERSEDED).filter(manager=manager, public_id=public_id)
-    )
+def assessment_of_manager(*, manager: Membership, public_id: uuid.UUID, with_outcome: bool = True) -> Assessment:
+    """The manager's own assessment; anyone else's, or one that does not exist, is a 404 alike.
+    `with_outcome=False` leaves the stored outcome (some 15 kB of JSON) unread, for the pages that
+    do not show it; reading it later costs a query."""
+    assessments = Assessment.objects.exclude(status=Assessment.Status.SUPERSEDED)
+    if not with_outcome:
+        assessments = assessments.defer("outcome")
+    assessment = _first_with_version(assessments.filter(manager=manager, public_id=public_id))
     if assessment is None:
         raise Http404("No such assessment.")
     assessment.manager = manager  # the same row, as read for this request (with its organisation)

@@ -71,7 +71,8 @@ def start(request: MemberRequest) -> HttpResponse:
 
 @manager_only
 def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpResponse:
-    assessment = assessment_of_manager(manager=request.membership, public_id=public_id)
+    # The questionnaire's pages never show a result; a submit reads the assessment again whole.
+    assessment = assessment_of_manager(manager=request.membership, public_id=public_id, with_outcome=False)
     if assessment.is_submitted and not assessment.is_reopened:
         messages.info(request, "You have already submitted this assessment; here is your result.")
         return redirect("assessment_result", public_id=public_id)

@@ -167,3 +167,14 @@ def test_reopening_takes_the_same_queries_at_any_size(alice_client, cast, versio
     # The manager, their organisation and user, and the version come with the request's reads.
     assert not any('FROM "orgs_membership"' in sql or 'FROM "assessments_questionnaireversion"' in sql
                    for sql in small), "\n".join(small)  # fmt: skip
+
+
+def test_the_questionnaire_pages_of_changes_leave_the_stored_result_unread(alice_client, cast, version, answers):
+    # A reopened result's outcome (some 15 kB of JSON) is not what its step pages show.
+    result = assessment_reopen(assessment=_submit_at(cast.alice, answers, timezone.now()), by=cast.alice.user)
+    with CaptureQueriesContext(connection) as queries:
+        assert alice_client.get(step_url(result, 1)).status_code == 200
+        response = alice_client.post(step_url(result, 1), section_data(version, 1, answers))
+    assert "/step/2/" in response["Location"]
+    read = [query["sql"] for query in queries.captured_queries]
+    assert not any('"assessments_assessment"."outcome"' in sql for sql in read), "\n".join(read)
