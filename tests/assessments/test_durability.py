@@ -29,6 +29,16 @@ def _post(client, url, data):
     return response, [query["sql"] for query in queries.captured_queries]
 
 
+def _answered_draft(cast, answers, *, at_step: int | None = None) -> Assessment:
+    """Alice's draft with every answer given, at `at_step` if named."""
+    draft = assessment_start(manager=cast.alice)
+    draft.answers = answers
+    if at_step is not None:
+        draft.furthest_step = draft.current_step = at_step
+    draft.save()
+    return draft
+
+
 @pytest.mark.parametrize("action", ["next", "back", "save", "autosave"])
 def test_keeping_a_page_of_a_draft_does_not_wait(alice_client, cast, version, answers, action):
     draft = assessment_start(manager=cast.alice)
@@ -43,10 +53,8 @@ def test_keeping_a_page_of_a_draft_does_not_wait(alice_client, cast, version, an
 
 
 def test_a_last_page_that_does_not_validate_is_kept_without_waiting(alice_client, cast, version, answers):
-    draft = assessment_start(manager=cast.alice)
-    draft.answers = answers
-    draft.furthest_step = draft.current_step = last = len(version.sections)
-    draft.save()
+    last = len(version.sections)
+    draft = _answered_draft(cast, answers, at_step=last)
     data = section_data(version, last, answers)
     first = next(q for q in version.sections[last - 1]["questions"] if q["kind"] in ("choice", "scenario"))
     data[first["id"]] = "not an option"
@@ -57,10 +65,8 @@ def test_a_last_page_that_does_not_validate_is_kept_without_waiting(alice_client
 
 
 def test_the_final_submit_waits_for_the_disk(alice_client, cast, version, answers):
-    draft = assessment_start(manager=cast.alice)
-    draft.answers = answers
-    draft.furthest_step = draft.current_step = last = len(version.sections)
-    draft.save()
+    last = len(version.sections)
+    draft = _answered_draft(cast, answers, at_step=last)
     response, queries = _post(alice_client, step_url(draft, last), section_data(version, last, answers))
     assert response.status_code == 302 and "/step/" not in response["Location"]
     assert NO_WAIT_FOR_DISK not in queries
@@ -68,10 +74,8 @@ def test_the_final_submit_waits_for_the_disk(alice_client, cast, version, answer
 
 
 def test_changes_to_a_result_are_kept_without_waiting_and_resubmitted_with(alice_client, cast, version, answers):
-    draft = assessment_start(manager=cast.alice)
-    draft.answers = answers
-    draft.save()
-    result = assessment_reopen(assessment=assessment_submit(assessment=draft), by=cast.alice.user)
+    result = assessment_reopen(assessment=assessment_submit(assessment=_answered_draft(cast, answers)),
+                               by=cast.alice.user)  # fmt: skip
     last = len(version.sections)
 
     response, queries = _post(alice_client, step_url(result, 1), section_data(version, 1, answers))
@@ -95,10 +99,7 @@ def test_beginning_a_draft_does_not_wait(alice_client, cast, version):
 
 
 def test_beginning_changes_does_not_wait_and_dropping_them_does(alice_client, cast, version, answers):
-    draft = assessment_start(manager=cast.alice)
-    draft.answers = answers
-    draft.save()
-    result = assessment_submit(assessment=draft)
+    result = assessment_submit(assessment=_answered_draft(cast, answers))
     url = reverse("assessment_reopen", args=[result.public_id])
 
     response, queries = _post(alice_client, url, {"action": "reopen"})
