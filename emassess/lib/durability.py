@@ -16,8 +16,8 @@ def commit_without_waiting_for_disk(using: str = DEFAULT_DB_ALIAS) -> None:
     crash (not the app, and not a clean restart), it may lose up to three times `wal_writer_delay`
     (600 ms by default) of such commits, so the manager would see that page's answers as they were
     before. A disk flush usually takes well under a millisecond, yet on the machines measured it
-    sometimes took 30 to 100 ms, and every request committing then waited with it (README,
-    "Writes that wait for the disk"). Nothing is changed outside a transaction, nor on SQLite,
+    took 15 to 130 ms several times a minute, and every request committing then waited with it
+    (README, "Writes that wait for the disk"). Nothing is changed outside a transaction, nor on SQLite,
     whose write-ahead log commits without waiting for the disk already (settings.py)."""
     connection = connections[using]
     if connection.vendor != "postgresql" or not connection.in_atomic_block:
