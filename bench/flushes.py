@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
+import sys
 import time
 
 BLOCK = 8192  # one page of PostgreSQL's write-ahead log
@@ -24,6 +26,8 @@ def main() -> None:
     parser.add_argument("--every-ms", type=float, default=50.0)
     parser.add_argument("--slow-ms", type=float, default=15.0)
     args = parser.parse_args()
+    # bench.load stops the probe with SIGTERM: end through `finally`, which removes the file.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     descriptor = os.open(args.file, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
         with open(args.out, "w", encoding="utf-8", buffering=1) as out:

@@ -58,7 +58,6 @@ def _to_done(request: HttpRequest, done: AlreadyDone) -> HttpResponse:
 @manager_only
 @require_POST
 def start(request: MemberRequest) -> HttpResponse:
-    commit_without_waiting_for_disk()  # a draft begun is work in progress
     try:
         draft = assessment_start(manager=request.membership)
     except NoQuestionnaire:
@@ -92,7 +91,8 @@ def step(request: MemberRequest, public_id: uuid.UUID, step: int) -> HttpRespons
         action = request.POST.get("action", "next")
         form = SectionForm(request.POST, section=section, definition=definition, answers=assessment.answers_in_progress,
                            rendered=rendered_answers(assessment.version))  # fmt: skip
-        if not (action == "next" and is_last and form.is_valid()):
+        # Any action but these three moves on, and on a valid last page that submits.
+        if action in ("back", "autosave", "save") or not (is_last and form.is_valid()):
             commit_without_waiting_for_disk()  # only a page of work in progress is kept: no submit
         if action == "back":
             assessment_save_section(assessment=assessment, step=step, data=request.POST, next_step=max(step - 1, 1))
