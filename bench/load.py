@@ -660,6 +660,7 @@ def tail_notes(
     p50, p99 = pct(pages, 0.5), pct(pages, 0.99)
     wall50, wall99 = pct([s.wall_ms for s in served], 0.5), pct([s.wall_ms for s in served], 0.99)
     slow_served = slowest(served, key=lambda s: s.wall_ms)
+    slow_clients = slowest(window, key=lambda s: s.ms)  # the clients' slowest 1%, set against each probe
     slow_wall, slow_cpu = fmean([s.wall_ms for s in slow_served]), fmean([s.cpu_ms for s in slow_served])
     slow_gc = fmean([s.gc_ms for s in slow_served])
     all_gc = sum(s.gc_ms for s in served) / max(1.0, sum(s.wall_ms for s in served))
@@ -679,7 +680,7 @@ def tail_notes(
         )
     if pauses is not None:
         during = [p for p in pauses if p.started >= since]
-        stalled = [c for c in slowest(window, key=lambda s: s.ms) if overlaps(c.started, c.ended, during)]
+        stalled = [c for c in slow_clients if overlaps(c.started, c.ended, during)]
         longest = max((p.ms for p in during), default=0.0)
         notes.append(
             f"tail: the machine stalled (a probe sleeping {PROBE_SLEEP_MS:g} ms at a time woke more than "
@@ -690,7 +691,7 @@ def tail_notes(
         )
     if flushes is not None:
         slow = [f for f in flushes if f.started >= since]
-        flushed = [c for c in slowest(window, key=lambda s: s.ms) if overlaps(c.started, c.ended, slow)]
+        flushed = [c for c in slow_clients if overlaps(c.started, c.ended, slow)]
         held = [s for s in served if s.wall_ms - s.cpu_ms > HELD_UP_MS]
         held_flushing = [s for s in held if overlaps(s.started, s.ended, slow)]
         notes.append(
