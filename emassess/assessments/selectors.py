@@ -64,6 +64,13 @@ def submitted_in_cycle(*, cycle: Cycle, manager: Membership | OuterRef | None = 
     return results if manager is None else results.filter(manager=manager)
 
 
+def drafts(*, manager: Membership | OuterRef | None = None) -> QuerySet[Assessment]:
+    """The drafts under way, of any cycle (a manager has at most one): what "in progress" means for
+    the dashboards and HR's follow-up alike. `manager` as for submitted_in_cycle."""
+    under_way = Assessment.objects.filter(status=Assessment.Status.DRAFT)
+    return under_way if manager is None else under_way.filter(manager=manager)
+
+
 def cycle_at(*, organisation: Organisation, now: datetime.datetime) -> Cycle:
     """The organisation's cycle (of its cadence) that a moment falls in, in its time zone."""
     local = now.astimezone(zoneinfo.ZoneInfo(organisation.timezone)).date()
@@ -135,7 +142,7 @@ def cycle_status(*, manager: Membership, now: datetime.datetime) -> CycleStatus:
 
 
 def draft_of(*, manager: Membership) -> Assessment | None:
-    return _first_with_version(manager.assessments.filter(status=Assessment.Status.DRAFT))
+    return _first_with_version(drafts(manager=manager))
 
 
 def _first_with_version(assessments: QuerySet[Assessment]) -> Assessment | None:

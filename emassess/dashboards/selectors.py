@@ -25,7 +25,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Window
 
 from emassess.assessments.models import Assessment
-from emassess.assessments.selectors import submitted_in_cycle
+from emassess.assessments.selectors import drafts, submitted_in_cycle
 from emassess.dashboards.models import Release, ReleasedFigure, ReleasedGroup
 from emassess.dashboards.releases import hidden_flags, is_stale, shared_counts
 from emassess.framework.models import AntiPattern, Archetype
@@ -208,8 +208,7 @@ class ManagerStatus(TypedDict):
 
 def _with_status(managers: QuerySet[Membership], cycle: Cycle) -> QuerySet[WithAnnotations[Membership, ManagerStatus]]:
     done = submitted_in_cycle(cycle=cycle, manager=OuterRef("pk"))
-    drafting = Assessment.objects.filter(manager=OuterRef("pk"), status=Assessment.Status.DRAFT)
-    return managers.annotate(done=Exists(done), drafting=Exists(drafting))
+    return managers.annotate(done=Exists(done), drafting=Exists(drafts(manager=OuterRef("pk"))))
 
 
 def completion(*, organisation: Organisation, cycle: Cycle, today: datetime.date) -> Completion:
@@ -222,7 +221,7 @@ def completion(*, organisation: Organisation, cycle: Cycle, today: datetime.date
         # (a hashed subplan on PostgreSQL), three times faster at 50,000 managers.
         ours = Q(manager__organisation=organisation)
         done = submitted_in_cycle(cycle=cycle).filter(ours).values("manager_id")
-        drafting = Assessment.objects.filter(ours, status=Assessment.Status.DRAFT).values("manager_id")
+        drafting = drafts().filter(ours).values("manager_id")
         return eligible_managers(organisation=organisation, cycle=cycle).aggregate(
             total=Count("pk"),
             finished=Count("pk", filter=Q(pk__in=done)),
