@@ -17,7 +17,14 @@ from emassess.assessments.forms import SectionForm, checking_fields, raw_answers
 from emassess.assessments.models import ArchetypeScore, Assessment, RiskScore
 from emassess.assessments.plans import asked_section
 from emassess.assessments.questionnaire import current_version
-from emassess.assessments.selectors import can_change, cycle_at, result_in_cycle, submitted_in_cycle
+from emassess.assessments.selectors import (
+    can_change,
+    cycle_at,
+    drafts,
+    result_in_cycle,
+    submitted_in_cycle,
+    submitted_list,
+)
 from emassess.orgs.audit import audit_record
 from emassess.orgs.cycles import parse_quarter, quarter_of
 from emassess.orgs.live import live_counts_changed
@@ -69,7 +76,7 @@ def assessment_start(*, manager: Membership, now: datetime.datetime | None = Non
     """The manager's draft: the one they have, or a new one on the current questionnaire version.
     Raises AlreadyDone when they have submitted this cycle's assessment already."""
     now = now or timezone.now()
-    draft = manager.assessments.filter(status=Assessment.Status.DRAFT).first()
+    draft = drafts(manager=manager).first()
     if draft is not None:
         return draft
     done = result_in_cycle(manager=manager, cycle=cycle_at(organisation=manager.organisation, now=now))
@@ -83,7 +90,7 @@ def assessment_start(*, manager: Membership, now: datetime.datetime | None = Non
         reopened_at=None, reopened_answers=None
     )
     answers = _role_answers(manager, timezone.localdate())
-    previous = manager.assessments.filter(status=Assessment.Status.SUBMITTED).order_by("-submitted_at").first()
+    previous = submitted_list(manager=manager).first()
     if previous is not None:
         # Facts about the job that rarely change between quarters, offered for the manager to confirm.
         for fact in ("role.paired_tech_lead", "role.teams", "role.codes", "role.reviews", "role.designs"):
@@ -97,7 +104,7 @@ def assessment_start(*, manager: Membership, now: datetime.datetime | None = Non
             return draft
     except IntegrityError:
         # A second tab started one at the same moment: there is exactly one draft, use it.
-        return manager.assessments.get(status=Assessment.Status.DRAFT)
+        return drafts(manager=manager).get()
 
 
 def assessment_save_section(*, assessment: Assessment, step: int, data, next_step: int) -> None:
